@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox';
+import { defineEvent } from '../define.js';
+
+/** The longest custom event name. */
+export const MAX_CUSTOM_NAME = 64;
+
+/** An event the app sends itself with `track(name, props)`. */
+export const custom = defineEvent({
+  type: 'custom',
+  code: 10,
+  description: 'A custom event from the app: a name and optional JSON properties.',
+  fields: {
+    name: Type.String({
+      minLength: 1,
+      maxLength: MAX_CUSTOM_NAME,
+      pattern: '^[A-Za-z0-9_.:/-]+$',
+      description: 'event name: letters, digits and _ . : / -',
+    }),
+    /** JSON properties; over 8 KB of JSON they are replaced by a truncation marker. */
+    props: Type.Optional(
+      Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+        description: 'JSON properties (truncated by the collector over 8 KB)',
+      }),
+    ),
+  },
+});

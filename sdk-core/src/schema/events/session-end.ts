@@ -1,0 +1,19 @@
+import { Type } from '@sinclair/typebox';
+import { defineEvent } from '../define.js';
+import { durationMs } from '../units.js';
+
+/** The last event of a session, when the SDK gets the chance to send it. */
+export const sessionEnd = defineEvent({
+  type: 'session_end',
+  code: 2,
+  description: 'A session ended: page hidden, inactivity timeout or stop().',
+  fields: {
+    reason: Type.Union([
+      Type.Literal('pagehide'),
+      Type.Literal('inactivity'),
+      Type.Literal('stop'),
+    ], { description: 'why the session ended' }),
+    /** Wall time from session_start to this event. */
+    durationMs: durationMs('session wall time'),
+  },
+});
