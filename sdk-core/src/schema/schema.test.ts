@@ -90,6 +90,7 @@ describe('encode and decode', () => {
       [[3, 0, 1.5, 2, 3, 0, 0, 0, 32767], 'invalid_field'],
       [[4, 0, 0, 0, 7], 'unknown_mesh_ref'],
       [[10, 0, 'bad name with spaces'], 'invalid_field'],
+      [[9, 0, 'https://cdn.example/a\u0000.glb', 'model', 10, true], 'invalid_field'],
     ];
     for (const [raw, reason] of cases) {
       const result = validators.decodeEvent(raw, batch);

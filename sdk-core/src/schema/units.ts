@@ -30,9 +30,9 @@ export function int(minimum: number, maximum: number, description: string): TInt
   return Type.Integer({ minimum, maximum, description });
 }
 
-/** A string field of at most `maxLength` characters. */
+/** A string field of at most `maxLength` characters, without NUL (which PostgreSQL text refuses). */
 export function text(maxLength: number, description: string, minLength = 0): TString {
-  return Type.String({ minLength, maxLength, description });
+  return Type.String({ minLength, maxLength, pattern: '^[^\\u0000]*$', description });
 }
 
 /** A boolean field. */
