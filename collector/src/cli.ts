@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+/**
+ * The `vantage` command: `serve` (default), `init`, `projects create|list`,
+ * `keys create|list|revoke`. Every command takes `--help`. Configuration comes from the same
+ * environment variables as the server (DATABASE_URL, VANTAGE_DATA_DIR, …).
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config, type PrivacyMode } from './config.js';
+import { serve } from './main.js';
+import { ensureDemoProject } from './server.js';
+import { openStore } from './storage/index.js';
+import type { Store } from './storage/types.js';
+import { createKey, createProject, listKeys, listProjects, revokeKey } from './tenants/projects.js';
+
+const HELP: Record<string, string> = {
+  main: `Usage: vantage <command> [options]
+
+Commands:
+  serve                 start the collector (default)
+  init                  create the store and the demo project, print its keys, exit
+  projects create       create a project with a pk and an sk key
+  projects list         list projects
+  keys create           create a key for a project
+  keys list             list a project's keys
+  keys revoke           revoke a key
+
+Run "vantage <command> --help" for a command's options. Configuration is read from the
+environment (PORT, HOST, DATABASE_URL, VANTAGE_DATA_DIR, ...; see the README).`,
+  serve: `Usage: vantage serve
+
+Starts the collector on HOST:PORT (default 127.0.0.1:7315) with the embedded store in
+VANTAGE_DATA_DIR, or PostgreSQL when DATABASE_URL is set. On the first start on an empty store it
+creates a demo project and prints its keys once. SIGTERM drains accepted batches before exiting.`,
+  init: `Usage: vantage init
+
+Creates (migrates) the store and, when it holds no project, the demo project; prints its keys once.`,
+  'projects create': `Usage: vantage projects create --name <name> [--origin <origin> ...]
+                               [--privacy-mode standard|strict|paranoid] [--retention-days <n>]
+
+Creates a project and prints its id, its publishable (pk_) and secret (sk_) keys, once.
+  --origin          a browser origin allowed to send events (repeatable), e.g. https://shop.example
+  --privacy-mode    default: PRIVACY_MODE (standard)
+  --retention-days  default: RETENTION_DAYS (90)`,
+  'projects list': `Usage: vantage projects list
+
+Lists projects: id, name, privacy mode, retention days, allowed origins.`,
+  'keys create': `Usage: vantage keys create --project <id> --kind pk|sk [--label <text>]
+
+Creates a key and prints it once. pk_ keys go in browsers (send events, read capture config);
+sk_ keys stay on servers (queries, replay, erasure, settings).`,
+  'keys list': `Usage: vantage keys list --project <id>
+
+Lists a project's keys (prefix, kind, label, created, last used, revoked). Tokens are never shown again.`,
+  'keys revoke': `Usage: vantage keys revoke --project <id> --key <key id>
+
+Revokes a key. Collectors stop accepting it within 30 seconds (their key cache lifetime).`,
+};
+
+class UsageError extends Error {}
+
+async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function requireUuid(value: string | undefined, flag: string): string {
+  if (!value || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+    throw new UsageError(`${flag} needs a project or key id (a uuid)`);
+  }
+  return value.toLowerCase();
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function run(argv: string[]): Promise<number> {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const [first, second] = words;
+  const command = first === 'projects' || first === 'keys' ? `${first} ${second ?? ''}`.trim() : first ?? 'serve';
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out(HELP[command] ?? HELP.main ?? '');
+    return 0;
+  }
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+      'privacy-mode': { type: 'string' },
+      'retention-days': { type: 'string' },
+      project: { type: 'string' },
+      kind: { type: 'string' },
+      label: { type: 'string' },
+      key: { type: 'string' },
+    },
+  });
+  if (command === 'serve') {
+    await serve();
+    return -1;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'init':
+      return withStore(config, async (store) => {
+        const demo = await ensureDemoProject(config, store);
+        if (!demo) {
+          out('The store is ready; it already has projects (keys are only shown when created).');
+          return 0;
+        }
+        out(`Created the demo project "${demo.project.name}" (${demo.project.id}). Keys, shown once:`);
+        for (const key of demo.keys) out(`  ${key.kind === 'pk' ? 'publishable' : 'secret     '} ${key.token}`);
+        return 0;
+      });
+    case 'projects create': {
+      if (!values.name) throw new UsageError('projects create needs --name');
+      const mode = (values['privacy-mode'] ?? config.privacyMode) as PrivacyMode;
+      if (!['standard', 'strict', 'paranoid'].includes(mode)) throw new UsageError('--privacy-mode is standard, strict or paranoid');
+      const days = values['retention-days'] === undefined ? config.retentionDays : Number(values['retention-days']);
+      if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UsageError('--retention-days is an integer in 1..3650');
+      const name = values.name;
+      return withStore(config, async (store) => {
+        const { project, keys } = await createProject(store, { name, privacyMode: mode, retentionDays: days, allowedOrigins: values.origin ?? [] }, 'cli');
+        out(`project ${project.id} "${project.name}"`);
+        for (const key of keys) out(`  ${key.kind} ${key.token}`);
+        out('The keys are shown this once.');
+        return 0;
+      });
+    }
+    case 'projects list':
+      return withStore(config, async (store) => {
+        for (const p of await listProjects(store)) {
+          out(`${p.id}  ${p.name}  mode=${p.privacyMode}  retention=${p.retentionDays}d  origins=${p.allowedOrigins.join(',') || '-'}`);
+        }
+        return 0;
+      });
+    case 'keys create': {
+      const projectId = requireUuid(values.project, '--project');
+      const kind = values.kind;
+      if (kind !== 'pk' && kind !== 'sk') throw new UsageError('--kind is pk or sk');
+      return withStore(config, async (store) => {
+        const key = await createKey(store, projectId, kind, values.label ?? '', 'cli');
+        out(`key ${key.id} (${key.kind}): ${key.token}`);
+        out('The key is shown this once.');
+        return 0;
+      });
+    }
+    case 'keys list': {
+      const projectId = requireUuid(values.project, '--project');
+      return withStore(config, async (store) => {
+        for (const k of await listKeys(store, projectId)) {
+          const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
+          out(`${k.id}  ${k.kind}  ${k.prefix}  ${state}  created ${k.createdAt.toISOString()}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}  ${k.label}`);
+        }
+        return 0;
+      });
+    }
+    case 'keys revoke': {
+      const projectId = requireUuid(values.project, '--project');
+      const keyId = requireUuid(values.key, '--key');
+      return withStore(config, async (store) => {
+        const done = await revokeKey(store, projectId, keyId, 'cli');
+        out(done ? `revoked ${keyId}` : `no active key ${keyId} in project ${projectId}`);
+        return done ? 0 : 1;
+      });
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`vantage: ${(error as Error).message}\nRun "vantage --help" for usage.\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`vantage: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

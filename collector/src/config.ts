@@ -1,0 +1,114 @@
+/**
+ * Configuration from the environment. The variable names are part of the product's contract
+ * (PRODUCT.md); every one is listed in the README's configuration table.
+ */
+import { resolve } from 'node:path';
+
+/** Privacy mode of a project; see PRODUCT.md "Privacy". */
+export type PrivacyMode = 'standard' | 'strict' | 'paranoid';
+
+/** `TRUST_PROXY`: which `X-Forwarded-For` hops to believe. */
+export type TrustProxy = { kind: 'off' } | { kind: 'hops'; hops: number } | { kind: 'cidrs'; cidrs: string[] };
+
+/** The collector's configuration. */
+export interface Config {
+  /** `PORT`, default 7315. */
+  port: number;
+  /** `HOST`, default 127.0.0.1 (compose sets 0.0.0.0). */
+  host: string;
+  /** `DATABASE_URL`; unset means the embedded store. */
+  databaseUrl: string | undefined;
+  /** `VANTAGE_DATA_DIR`, default `./.vantage`, resolved to an absolute path. */
+  dataDir: string;
+  /** `ENABLE_RAW_SESSION_RETENTION`, default false: write raw per-session streams. */
+  rawSessionRetention: boolean;
+  /** `COLLECTOR_CORS_ORIGINS`: origins allowed for every project. */
+  corsOrigins: string[];
+  /** `HASH_ROTATION_HOURS`, 1–8760, default 24. */
+  hashRotationHours: number;
+  /** `PRIVACY_MODE`, default `standard`: the mode of new projects. */
+  privacyMode: PrivacyMode;
+  /** `RETENTION_DAYS`, default 90: `retention_days` of new projects. */
+  retentionDays: number;
+  /** `DLQ_RETENTION_DAYS`, default 30. */
+  dlqRetentionDays: number;
+  /** `TRUST_PROXY`: off (default), a hop count, or comma-separated CIDRs. */
+  trustProxy: TrustProxy;
+  /** `COLLECTOR_MAX_BODY_BYTES`, default 1 MiB: larger bodies get 413. */
+  maxBodyBytes: number;
+  /** `LOG_LEVEL`, default `info` (`silent` turns logging off). */
+  logLevel: string;
+}
+
+/** A configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer in ${min}..${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'false' || raw === '0' || raw === 'no' || raw === 'off') return false;
+  if (raw === 'true' || raw === '1' || raw === 'yes' || raw === 'on') return true;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+/** Normalise an origin (`scheme://host[:port]`, lower-case, no path); throws on anything else. */
+export function normaliseOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError(`"${value}" is not an origin like https://shop.example`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname.length > 1 || url.search || url.hash) {
+    throw new ConfigError(`"${value}" is not an origin like https://shop.example`);
+  }
+  return url.origin;
+}
+
+function trustProxy(raw: string | undefined): TrustProxy {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'off' || value === 'false' || value === '0') return { kind: 'off' };
+  if (/^\d+$/.test(value)) return { kind: 'hops', hops: Number(value) };
+  const cidrs = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const cidr of cidrs) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr)) {
+      throw new ConfigError(`TRUST_PROXY must be off, a hop count or CIDRs, got "${value}"`);
+    }
+  }
+  return { kind: 'cidrs', cidrs };
+}
+
+/** Read the configuration from `env` (default `process.env`); throws {@link ConfigError}. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const privacyMode = (env.PRIVACY_MODE ?? 'standard').trim() || 'standard';
+  if (privacyMode !== 'standard' && privacyMode !== 'strict' && privacyMode !== 'paranoid') {
+    throw new ConfigError(`PRIVACY_MODE must be standard, strict or paranoid, got "${privacyMode}"`);
+  }
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  return {
+    port: integer(env, 'PORT', 7315, 0, 65535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    databaseUrl,
+    dataDir: resolve(env.VANTAGE_DATA_DIR?.trim() || './.vantage'),
+    rawSessionRetention: bool(env, 'ENABLE_RAW_SESSION_RETENTION'),
+    corsOrigins: (env.COLLECTOR_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(normaliseOrigin),
+    hashRotationHours: integer(env, 'HASH_ROTATION_HOURS', 24, 1, 8760),
+    privacyMode,
+    retentionDays: integer(env, 'RETENTION_DAYS', 90, 1, 3650),
+    dlqRetentionDays: integer(env, 'DLQ_RETENTION_DAYS', 30, 1, 3650),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    maxBodyBytes: integer(env, 'COLLECTOR_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * `createApp(deps)`: the Koa app, built without listening, so tests drive the real middleware in
+ * memory and `main.ts` decides where it listens.
+ */
+import Router from '@koa/router';
+import Koa from 'koa';
+import { grantKnownOrigin, preflight } from './auth.js';
+import type { AppDeps } from './deps.js';
+import { errorBoundary } from './errors.js';
+import { collect } from './routes/collect.js';
+import { healthz, readyz } from './routes/health.js';
+import { getConfig, putScene } from './routes/scenes.js';
+
+export type { AppDeps } from './deps.js';
+
+/** Build the collector's HTTP app. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: false });
+  const router = new Router();
+
+  router.get('/healthz', healthz);
+  router.get('/readyz', readyz(deps));
+  router.post('/api/v1/collect', collect(deps));
+  router.get('/api/v1/config', getConfig(deps));
+  router.put('/api/v1/scenes/:sceneId', putScene(deps));
+
+  app.use(errorBoundary(deps.log, grantKnownOrigin(deps)));
+  app.use(preflight(deps));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

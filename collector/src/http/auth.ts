@@ -1,0 +1,84 @@
+/**
+ * Keys and origins. The key alone decides the project: a project id anywhere in a request is
+ * never read. A browser request (one with an `Origin`) must come from an origin on the project's
+ * list or on `COLLECTOR_CORS_ORIGINS`, else it is refused without a CORS grant.
+ */
+import cors from '@koa/cors';
+import type { Context, Middleware, Next } from 'koa';
+import type { ResolvedKey } from '../tenants/key-resolver.js';
+import type { AppDeps } from './deps.js';
+import { HttpError } from './errors.js';
+
+/** The token of an `Authorization: Bearer <token>` header, if any. */
+export function bearerToken(ctx: Context): string | undefined {
+  const header = ctx.get('Authorization');
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+/** Resolve a token or throw `401 invalid_api_key`. */
+export async function authenticate(deps: AppDeps, token: string | undefined): Promise<ResolvedKey> {
+  if (!token) throw new HttpError(401, 'invalid_api_key', 'send a key as "Authorization: Bearer <key>"');
+  const key = await deps.keys.resolve(token);
+  if (!key) throw new HttpError(401, 'invalid_api_key', 'the key is unknown or revoked');
+  return key;
+}
+
+/** Throw `403 insufficient_scope` unless the key is a secret (`sk_`) key. */
+export function requireSecretKey(key: ResolvedKey): void {
+  if (key.kind !== 'sk') throw new HttpError(403, 'insufficient_scope', 'this route needs a secret (sk_) key');
+}
+
+/** Throw `403 origin_not_allowed` for a browser origin not allowed for the project; grant CORS otherwise. */
+export async function checkOrigin(ctx: Context, deps: AppDeps, projectId: string): Promise<void> {
+  const origin = ctx.get('Origin');
+  if (!origin) return;
+  if (!deps.config.corsOrigins.includes(origin)) {
+    const project = await deps.tenants.project(projectId);
+    if (!project?.allowedOrigins.includes(origin)) {
+      throw new HttpError(403, 'origin_not_allowed', `origin ${origin} is not allowed for this project`);
+    }
+  }
+  // The grant for an actual request; preflights are answered by @koa/cors in {@link preflight}.
+  ctx.set('Access-Control-Allow-Origin', origin);
+  ctx.set('Access-Control-Expose-Headers', 'Retry-After');
+  ctx.vary('Origin');
+}
+
+/** Whether any project, or the global list, allows `origin` (used where no key is known). */
+export async function isKnownOrigin(deps: AppDeps, origin: string): Promise<boolean> {
+  if (origin === '') return false;
+  return deps.config.corsOrigins.includes(origin) || (await deps.tenants.allProjectOrigins()).has(origin);
+}
+
+/** Grant CORS on an error answer to an origin some project allows, so the browser can read it. */
+export function grantKnownOrigin(deps: AppDeps) {
+  return async function grant(ctx: Context): Promise<void> {
+    const origin = ctx.get('Origin');
+    if (await isKnownOrigin(deps, origin)) {
+      ctx.set('Access-Control-Allow-Origin', origin);
+      ctx.set('Access-Control-Expose-Headers', 'Retry-After');
+      ctx.vary('Origin');
+    }
+  };
+}
+
+/**
+ * CORS preflights carry no key, so an origin is granted when any project or the global list
+ * allows it; the real request is then checked against its own project's list.
+ */
+export function preflight(deps: AppDeps): Middleware {
+  const handler = cors({
+    origin: (ctx: Context) => ctx.get('Origin'),
+    allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowHeaders: ['Authorization', 'Content-Type'],
+    exposeHeaders: ['Retry-After'],
+    maxAge: 600,
+  });
+  return async function preflightGate(ctx: Context, next: Next): Promise<void> {
+    if (ctx.method !== 'OPTIONS') return next();
+    const origin = ctx.get('Origin');
+    if (!(await isKnownOrigin(deps, origin))) throw new HttpError(403, 'origin_not_allowed', `origin ${origin || '(none)'} is not allowed`);
+    await handler(ctx, next);
+  };
+}

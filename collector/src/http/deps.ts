@@ -1,0 +1,22 @@
+/**
+ * What the HTTP layer needs from the rest of the collector, passed to `createApp(deps)`, so
+ * tests build the real app around a real store without listening on a port.
+ */
+import type { WireValidators } from '@vantage/sdk-core/schema';
+import type { Config } from '../config.js';
+import type { WriteBuffer } from '../ingest/write-buffer.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../storage/types.js';
+import type { KeyResolver } from '../tenants/key-resolver.js';
+import type { TenantCache } from '../tenants/project-cache.js';
+
+/** The collector's parts, wired by `main.ts` or by a test. */
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  keys: KeyResolver;
+  tenants: TenantCache;
+  buffer: WriteBuffer;
+  validators: WireValidators;
+  log: Logger;
+}

@@ -1,0 +1,73 @@
+/**
+ * `POST /api/v1/collect`: decode → authenticate → check origin → check envelope → validate each
+ * event → write durably → `202 {accepted, dropped}`. A body that cannot be decoded is `400` and
+ * kept in the DLQ; bad events are dropped one by one and kept in the DLQ; the rest is accepted.
+ */
+import type { Context } from 'koa';
+import type { WireBatch } from '@vantage/sdk-core/schema';
+import { decodeBody, mediaType } from '../../ingest/decode-body.js';
+import { validateEvents } from '../../ingest/validate-events.js';
+import type { DlqEntry } from '../../ingest/types.js';
+import { NIL_PROJECT_ID } from '../../storage/index.js';
+import { authenticate, bearerToken, checkOrigin } from '../auth.js';
+import { readBody } from '../body.js';
+import type { AppDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+
+function unavailable(): HttpError {
+  return new HttpError(503, 'unavailable', 'storage is unavailable; retry later', 2);
+}
+
+async function keepDeadLetter(deps: AppDeps, entry: DlqEntry): Promise<void> {
+  await deps.buffer.writeDeadLetters([entry]).catch(() => {
+    throw unavailable();
+  });
+}
+
+/** The collect handler. */
+export function collect(deps: AppDeps) {
+  return async function collectHandler(ctx: Context): Promise<void> {
+    const receivedAt = Date.now();
+    const contentType = mediaType(ctx.get('Content-Type'));
+    const body = await readBody(ctx, deps.config.maxBodyBytes);
+    const headerToken = bearerToken(ctx);
+    const decoded = decodeBody(body, contentType);
+
+    if (!decoded.ok) {
+      // Without a readable body only the header can name the project.
+      let projectId = NIL_PROJECT_ID;
+      if (headerToken) {
+        projectId = (await authenticate(deps, headerToken)).projectId;
+        await checkOrigin(ctx, deps, projectId);
+      }
+      await keepDeadLetter(deps, { projectId, reason: 'undecodable', detail: decoded.detail, contentType, payload: body });
+      throw new HttpError(400, 'invalid_payload', decoded.detail);
+    }
+
+    const value = decoded.value;
+    const bodyKey =
+      value !== null && typeof value === 'object' && typeof (value as { key?: unknown }).key === 'string'
+        ? (value as { key: string }).key
+        : undefined;
+    const key = await authenticate(deps, headerToken ?? bodyKey);
+    await checkOrigin(ctx, deps, key.projectId);
+
+    const envelopeError = deps.validators.checkEnvelope(value);
+    if (envelopeError) {
+      const detail = `invalid batch envelope: ${envelopeError}`;
+      await keepDeadLetter(deps, { projectId: key.projectId, reason: 'invalid_envelope', detail, contentType, payload: body });
+      throw new HttpError(400, 'invalid_payload', detail);
+    }
+
+    const batch = value as WireBatch;
+    const scene = await deps.tenants.scene(key.projectId, batch.scene);
+    const { batch: accepted, dropped } = validateEvents(batch, key.projectId, scene.capture, deps.validators, receivedAt, contentType);
+    const result = await deps.buffer.write(accepted).catch(() => {
+      throw unavailable();
+    });
+    ctx.status = 202;
+    ctx.body = result.duplicate
+      ? { accepted: accepted.events.length, dropped, duplicate: true }
+      : { accepted: accepted.events.length, dropped };
+  };
+}

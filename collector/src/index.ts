@@ -1,0 +1,13 @@
+/**
+ * `@vantage/collector` — the Koa collector. The HTTP app is built by `createApp(deps)`,
+ * separately from listening; `startCollector` wires a whole collector.
+ */
+export { createApp, type AppDeps } from './http/app.js';
+export { HttpError, type ErrorCode } from './http/errors.js';
+export { loadConfig, ConfigError, normaliseOrigin, type Config, type PrivacyMode, type TrustProxy } from './config.js';
+export { startCollector, createDeps, ensureDemoProject, type RunningCollector, type StartOptions } from './server.js';
+export { createWriteBuffer, type WriteBuffer, type WriteResult, type WriteBufferOptions, type WriteBufferStats } from './ingest/write-buffer.js';
+export { createKeyResolver, type KeyResolver, type ResolvedKey } from './tenants/key-resolver.js';
+export { createProject, createKey, listKeys, listProjects, revokeKey, getProject, type Project, type KeyInfo, type CreatedKey } from './tenants/projects.js';
+export { createToken, parseToken, hashToken, type KeyKind } from './tenants/tokens.js';
+export { createLogger, type Logger } from './log.js';

@@ -1,0 +1,48 @@
+/**
+ * What flows through ingest: an accepted batch on its way to storage, dead letters, and the
+ * per-reason drop counts answered to the client.
+ */
+import type { VantageEvent } from '@vantage/sdk-core/schema';
+
+/** Stable reasons an event or a body is dropped; counted in `dropped` of the 202 answer. */
+export type DropReason =
+  | 'malformed'
+  | 'unknown_type'
+  | 'invalid_time'
+  | 'invalid_field'
+  | 'unknown_mesh_ref'
+  | 'channel_disabled';
+
+/** Reason → number of events dropped for it. */
+export type DropCounts = Partial<Record<DropReason, number>>;
+
+/** A dead letter: something that could not be accepted, kept with its raw bytes for replay. */
+export interface DlqEntry {
+  /** The project, or the nil uuid when no key could be read. */
+  projectId: string;
+  reason: string;
+  detail: string;
+  contentType: string;
+  sessionId?: string | undefined;
+  seq?: number | undefined;
+  /** Position of the event in its batch. */
+  eventIndex?: number | undefined;
+  /** The batch envelope without events and key, to replay a single event in context. */
+  envelope?: Record<string, unknown> | undefined;
+  /** Raw bytes: the whole body, or one event tuple as msgpack. */
+  payload: Uint8Array;
+}
+
+/** A validated batch ready to be made durable. */
+export interface AcceptedBatch {
+  projectId: string;
+  sessionId: string;
+  seq: number;
+  sceneId: string;
+  /** Accepted events, times corrected for client clock skew. */
+  events: VantageEvent[];
+  /** Events dropped from this batch (any reason). */
+  dropped: number;
+  /** Dead letters of this batch; written only if the batch is new (not a retry). */
+  deadLetters: DlqEntry[];
+}

@@ -1,0 +1,81 @@
+/**
+ * Step 2 of ingest: one event at a time. Each event is validated and decoded on its own; a bad
+ * one is dropped with a reason and kept as a dead letter, a valid one of a channel that is off for
+ * its scene is dropped (and not kept), and the rest go on. One bad event never costs the batch.
+ */
+import { Packr } from 'msgpackr';
+import type { CaptureFlags, VantageEvent, WireBatch, WireValidators } from '@vantage/sdk-core/schema';
+import type { AcceptedBatch, DlqEntry, DropCounts } from './types.js';
+
+const packr = new Packr({ useRecords: false });
+
+/** The outcome of {@link validateEvents}. */
+export interface ValidatedBatch {
+  batch: AcceptedBatch;
+  dropped: DropCounts;
+}
+
+/** Envelope fields kept with a dead letter so the event can be replayed in context. */
+export function envelopeOf(batch: WireBatch): Record<string, unknown> {
+  const { events: _events, key: _key, ...envelope } = batch;
+  return envelope;
+}
+
+/**
+ * Validate every event of a batch whose envelope is valid.
+ * `receivedAt` (epoch ms) corrects event times for the client's clock skew: an event's time is
+ * moved by `receivedAt - sentAt`, so a device with a wrong clock still lands in the right hour.
+ */
+export function validateEvents(
+  batch: WireBatch,
+  projectId: string,
+  capture: CaptureFlags,
+  validators: WireValidators,
+  receivedAt: number,
+  contentType: string,
+): ValidatedBatch {
+  const skew = receivedAt - batch.sentAt;
+  const events: VantageEvent[] = [];
+  const dropped: DropCounts = {};
+  const deadLetters: DlqEntry[] = [];
+  let envelope: Record<string, unknown> | undefined;
+  const raw = batch.events;
+  for (let i = 0; i < raw.length; i++) {
+    const result = validators.decodeEvent(raw[i], batch);
+    if (!result.ok) {
+      dropped[result.reason] = (dropped[result.reason] ?? 0) + 1;
+      envelope ??= envelopeOf(batch);
+      deadLetters.push({
+        projectId,
+        reason: result.reason,
+        detail: result.detail,
+        contentType,
+        sessionId: batch.sid,
+        seq: batch.seq,
+        eventIndex: i,
+        envelope,
+        payload: packr.pack(raw[i]),
+      });
+      continue;
+    }
+    const event = result.event;
+    if (!capture[event.type]) {
+      dropped.channel_disabled = (dropped.channel_disabled ?? 0) + 1;
+      continue;
+    }
+    event.t += skew;
+    events.push(event);
+  }
+  return {
+    batch: {
+      projectId,
+      sessionId: batch.sid,
+      seq: batch.seq,
+      sceneId: batch.scene,
+      events,
+      dropped: raw.length - events.length,
+      deadLetters,
+    },
+    dropped,
+  };
+}

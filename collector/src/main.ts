@@ -1,0 +1,45 @@
+/**
+ * `vantage serve`: wiring only — configuration → store → app → listen, and a graceful stop on
+ * SIGTERM/SIGINT. Prints the demo project's keys once on the first start.
+ */
+import { loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { startCollector } from './server.js';
+
+/** Run the collector until SIGTERM or SIGINT. */
+export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const config = loadConfig(env);
+  const log = createLogger(config.logLevel);
+  const collector = await startCollector(config, { log });
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded store in ${config.dataDir}`;
+  process.stdout.write(`Vantage collector on ${collector.url} — ${where}\n`);
+  if (collector.demo) {
+    const pk = collector.demo.keys.find((k) => k.kind === 'pk');
+    const sk = collector.demo.keys.find((k) => k.kind === 'sk');
+    process.stdout.write(
+      [
+        '',
+        `Created the demo project "${collector.demo.project.name}" (${collector.demo.project.id}).`,
+        'Its keys are shown this once; keep them:',
+        `  publishable key (browsers): ${pk?.token}`,
+        `  secret key (servers):       ${sk?.token}`,
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+  let signalled = false;
+  const shutdown = (signal: string) => {
+    if (signalled) return;
+    signalled = true;
+    log.info({ signal }, 'stopping: draining accepted batches');
+    collector.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

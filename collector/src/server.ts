@@ -1,0 +1,106 @@
+/**
+ * Starting and stopping a collector: store → caches → write buffer → app → listen. A stop
+ * (SIGTERM) stops accepting, lets in-flight requests finish, drains the write buffer so that
+ * everything acknowledged is durable, then closes the store.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createWireValidators } from '@vantage/sdk-core/schema';
+import type { Config } from './config.js';
+import { createApp } from './http/app.js';
+import type { AppDeps } from './http/deps.js';
+import { createWriteBuffer } from './ingest/write-buffer.js';
+import { createLogger, type Logger } from './log.js';
+import { openStore } from './storage/index.js';
+import type { Store } from './storage/types.js';
+import { createKeyResolver } from './tenants/key-resolver.js';
+import { createTenantCache } from './tenants/project-cache.js';
+import { createProject, listProjects, type CreatedKey, type Project } from './tenants/projects.js';
+
+/** A running collector. */
+export interface RunningCollector {
+  /** Base URL, e.g. `http://127.0.0.1:7315`. */
+  url: string;
+  server: Server;
+  deps: AppDeps;
+  /** The demo project and its keys when this start created them (first start on an empty store). */
+  demo: { project: Project; keys: CreatedKey[] } | null;
+  /** Graceful stop; resolves when everything acknowledged is durable and the store is closed. */
+  stop(): Promise<void>;
+}
+
+/** Options beyond the configuration. */
+export interface StartOptions {
+  log?: Logger;
+  /** Create the demo project when the store has no project (default true). */
+  createDemo?: boolean;
+}
+
+/** Build the app's dependencies over an open store. */
+export function createDeps(config: Config, store: Store, log: Logger): AppDeps {
+  return {
+    config,
+    store,
+    log,
+    keys: createKeyResolver(store),
+    tenants: createTenantCache(store),
+    validators: createWireValidators(),
+    buffer: createWriteBuffer(store, {
+      concurrency: store.kind === 'postgres' ? 4 : 1,
+      onError: (error) => log.error({ err: error }, 'write buffer flush failed'),
+    }),
+  };
+}
+
+/** Create the demo project if the store has none; returns it with its keys (shown once). */
+export async function ensureDemoProject(config: Config, store: Store): Promise<{ project: Project; keys: CreatedKey[] } | null> {
+  if ((await listProjects(store)).length > 0) return null;
+  const origins = [`http://127.0.0.1:${config.port}`, `http://localhost:${config.port}`];
+  return createProject(store, { name: 'Demo project', privacyMode: config.privacyMode, retentionDays: config.retentionDays, allowedOrigins: origins }, 'system');
+}
+
+/** Start a collector with `config`. */
+export async function startCollector(config: Config, options: StartOptions = {}): Promise<RunningCollector> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const demo = options.createDemo === false ? null : await ensureDemoProject(config, store);
+  const deps = createDeps(config, store, log);
+  const app = createApp(deps);
+  let stopping = false;
+  app.middleware.unshift(async (ctx, next) => {
+    if (stopping) ctx.set('Connection', 'close');
+    await next();
+  });
+  const server = createServer(app.callback());
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+  log.info({ url, store: store.kind }, 'collector listening');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    server,
+    deps,
+    demo,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), 10_000);
+        await closed;
+        clearTimeout(force);
+        await deps.buffer.drain();
+        await deps.keys.stop();
+        await store.close();
+        log.info('collector stopped; everything acknowledged is stored');
+      })();
+      return stopped;
+    },
+  };
+}

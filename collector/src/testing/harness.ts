@@ -1,0 +1,91 @@
+/**
+ * Test harness (not part of the build): a store on either driver and a real collector app on an
+ * ephemeral port, built with `createApp(deps)` exactly as `main.ts` builds it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { loadConfig, type Config } from '../config.js';
+import { createApp } from '../http/app.js';
+import type { AppDeps } from '../http/deps.js';
+import { createLogger } from '../log.js';
+import { createDeps } from '../server.js';
+import { openStore } from '../storage/index.js';
+import type { Store } from '../storage/types.js';
+import { createProject, type CreatedKey, type Project } from '../tenants/projects.js';
+
+/** The two storage drivers every storage and ingest test runs on. */
+export type Driver = 'embedded' | 'postgres';
+export const DRIVERS: readonly Driver[] = ['embedded', 'postgres'];
+
+/** A fresh store: a temporary PGlite directory, or a fresh database on the test PostgreSQL server. */
+export async function openTestStore(driver: Driver, postgresUrl: string | undefined): Promise<{ store: Store; databaseUrl?: string; dataDir: string; cleanup(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'vantage-test-'));
+  if (driver === 'embedded') {
+    const store = await openStore({ dataDir });
+    return { store, dataDir, cleanup: async () => { await store.close(); await rm(dataDir, { recursive: true, force: true }); } };
+  }
+  if (!postgresUrl) throw new Error('the test PostgreSQL server is not running (see test/global-setup.ts)');
+  const name = `vt_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(postgresUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  const store = await openStore({ databaseUrl: url.toString(), dataDir });
+  return {
+    store,
+    databaseUrl: url.toString(),
+    dataDir,
+    cleanup: async () => {
+      await store.close();
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A collector app listening on 127.0.0.1 with one project and its keys. */
+export interface TestCollector {
+  url: string;
+  deps: AppDeps;
+  project: Project;
+  pk: string;
+  sk: string;
+  keys: CreatedKey[];
+  close(): Promise<void>;
+}
+
+/** Start the real app over `store`; `env` overrides configuration variables. */
+export async function startTestCollector(store: Store, env: Record<string, string> = {}, origins: string[] = ['https://shop.example']): Promise<TestCollector> {
+  const config: Config = loadConfig({ VANTAGE_DATA_DIR: tmpdir(), LOG_LEVEL: 'silent', ...env });
+  const deps = createDeps(config, store, createLogger('silent'));
+  const { project, keys } = await createProject(store, { name: `test ${randomBytes(3).toString('hex')}`, privacyMode: 'standard', retentionDays: 90, allowedOrigins: origins }, 'test');
+  const server: Server = createServer(createApp(deps).callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    project,
+    pk: keys.find((k) => k.kind === 'pk')?.token ?? '',
+    sk: keys.find((k) => k.kind === 'sk')?.token ?? '',
+    keys,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await deps.buffer.drain();
+      await deps.keys.stop();
+    },
+  };
+}
+
+/** Events stored for a project, from the hourly rollup. */
+export async function storedEventCount(store: Store, projectId: string): Promise<number> {
+  const rows = await store.query<{ n: number | string | null }>('SELECT sum(events) AS n FROM event_counts_hourly WHERE project_id = $1', [projectId]);
+  return Number(rows[0]?.n ?? 0);
+}
