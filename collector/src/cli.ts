@@ -81,7 +81,7 @@ async function run(argv: string[]): Promise<number> {
   const [first, second] = words;
   const command = first === 'projects' || first === 'keys' ? `${first} ${second ?? ''}`.trim() : first ?? 'serve';
   if (argv.includes('--help') || argv.includes('-h')) {
-    out(HELP[command] ?? HELP.main ?? '');
+    out((first === undefined ? HELP.main : HELP[command]) ?? HELP.main ?? '');
     return 0;
   }
   const { values } = parseArgs({

@@ -12,21 +12,21 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const log = createLogger(config.logLevel);
   const collector = await startCollector(config, { log });
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded store in ${config.dataDir}`;
-  process.stdout.write(`Vantage collector on ${collector.url} — ${where}\n`);
+  const lines: string[] = [];
   if (collector.demo) {
     const pk = collector.demo.keys.find((k) => k.kind === 'pk');
     const sk = collector.demo.keys.find((k) => k.kind === 'sk');
-    process.stdout.write(
-      [
-        '',
-        `Created the demo project "${collector.demo.project.name}" (${collector.demo.project.id}).`,
-        'Its keys are shown this once; keep them:',
-        `  publishable key (browsers): ${pk?.token}`,
-        `  secret key (servers):       ${sk?.token}`,
-        '',
-      ].join('\n') + '\n',
+    lines.push(
+      `Created the demo project "${collector.demo.project.name}" (${collector.demo.project.id}).`,
+      'Its keys are shown this once; keep them:',
+      `  publishable key (browsers): ${pk?.token}`,
+      `  secret key (servers):       ${sk?.token}`,
+      '',
     );
   }
+  // The start line comes last, in the same write: whoever waits for it has the keys too.
+  lines.push(`Vantage collector on ${collector.url} — ${where}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
   let signalled = false;
   const shutdown = (signal: string) => {
     if (signalled) return;

@@ -91,9 +91,13 @@ export async function startCollector(config: Config, options: StartOptions = {})
       stopped ??= (async () => {
         stopping = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Keep-alive sockets between requests (or opened just before the close) carry nothing
+        // accepted: close them as they turn idle; requests in flight finish first.
         server.closeIdleConnections();
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         const force = setTimeout(() => server.closeAllConnections(), 10_000);
         await closed;
+        clearInterval(sweep);
         clearTimeout(force);
         await deps.buffer.drain();
         await deps.keys.stop();

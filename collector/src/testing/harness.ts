@@ -23,11 +23,38 @@ export type Driver = 'embedded' | 'postgres';
 export const DRIVERS: readonly Driver[] = ['embedded', 'postgres'];
 
 /** A fresh store: a temporary PGlite directory, or a fresh database on the test PostgreSQL server. */
-export async function openTestStore(driver: Driver, postgresUrl: string | undefined): Promise<{ store: Store; databaseUrl?: string; dataDir: string; cleanup(): Promise<void> }> {
+export async function openTestStore(driver: Driver, postgresUrl: string | undefined): Promise<{ store: Store; databaseUrl: string | undefined; dataDir: string; cleanup(): Promise<void> }> {
+  const database = await createTestDatabase(driver, postgresUrl);
+  const store = await database.open();
+  return {
+    store,
+    databaseUrl: database.env.DATABASE_URL,
+    dataDir: database.env.VANTAGE_DATA_DIR ?? '',
+    cleanup: async () => {
+      await store.close();
+      await database.cleanup();
+    },
+  };
+}
+
+/** An empty place for a store, for tests that run the CLI as a process: its environment and a way to open it. */
+export interface TestDatabase {
+  /** `VANTAGE_DATA_DIR` (embedded) or `DATABASE_URL` (postgres) for the process under test. */
+  env: Record<string, string>;
+  /** Open (and migrate) the store in this process; close it before a process uses the embedded store. */
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+/** A fresh, empty data directory or PostgreSQL database; nothing is opened yet. */
+export async function createTestDatabase(driver: Driver, postgresUrl: string | undefined): Promise<TestDatabase> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vantage-test-'));
   if (driver === 'embedded') {
-    const store = await openStore({ dataDir });
-    return { store, dataDir, cleanup: async () => { await store.close(); await rm(dataDir, { recursive: true, force: true }); } };
+    return {
+      env: { VANTAGE_DATA_DIR: dataDir },
+      open: () => openStore({ dataDir }),
+      cleanup: () => rm(dataDir, { recursive: true, force: true }),
+    };
   }
   if (!postgresUrl) throw new Error('the test PostgreSQL server is not running (see test/global-setup.ts)');
   const name = `vt_${randomBytes(6).toString('hex')}`;
@@ -35,13 +62,11 @@ export async function openTestStore(driver: Driver, postgresUrl: string | undefi
   await admin.unsafe(`CREATE DATABASE ${name}`);
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: url.toString(), dataDir });
+  const databaseUrl = url.toString();
   return {
-    store,
-    databaseUrl: url.toString(),
-    dataDir,
+    env: { DATABASE_URL: databaseUrl, VANTAGE_DATA_DIR: dataDir },
+    open: () => openStore({ databaseUrl, dataDir }),
     cleanup: async () => {
-      await store.close();
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
       await rm(dataDir, { recursive: true, force: true });

@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase, DRIVERS, type TestDatabase } from './testing/harness.js';
+import { printedKeys, runCli } from './testing/cli-process.js';
+
+const COMMANDS = ['serve', 'init', 'projects create', 'projects list', 'keys create', 'keys list', 'keys revoke'];
+
+describe('vantage --help', () => {
+  it('prints the overview with every command', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: vantage <command>');
+    for (const command of COMMANDS) expect(result.stdout).toContain(command);
+  });
+
+  it.each(COMMANDS)('prints the usage of "%s"', async (command) => {
+    const result = await runCli([...command.split(' '), '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith(`Usage: vantage ${command}`)).toBe(true);
+  });
+
+  it('refuses an unknown command with exit code 2', async () => {
+    const result = await runCli(['frobnicate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it('refuses a bad environment variable by name, before touching any store', async () => {
+    const result = await runCli(['serve'], { PORT: 'seventy' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('PORT must be an integer');
+  });
+});
+
+describe.each(DRIVERS)('vantage commands on the %s store', (driver) => {
+  let database: TestDatabase | undefined;
+  afterEach(async () => {
+    await database?.cleanup();
+    database = undefined;
+  });
+
+  it('init creates the demo project and shows its keys once', async () => {
+    database = await createTestDatabase(driver, inject('postgresUrl'));
+    const first = await runCli(['init'], database.env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const keys = printedKeys(first.stdout);
+    expect(keys.pk).toMatch(/^pk_[A-Za-z0-9_-]{54}$/);
+    expect(keys.sk).toMatch(/^sk_[A-Za-z0-9_-]{54}$/);
+
+    const second = await runCli(['init'], database.env);
+    expect(second.code).toBe(0);
+    expect(printedKeys(second.stdout)).toEqual({ pk: undefined, sk: undefined });
+
+    // Only hashes are stored: the printed tokens appear nowhere in the keys table.
+    const store = await database.open();
+    try {
+      const rows = await store.query<{ dump: string }>('SELECT row_to_json(k)::text AS dump FROM api_keys k');
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
+        expect(row.dump).not.toContain(keys.pk);
+        expect(row.dump).not.toContain(keys.sk);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('creates a project, creates, lists and revokes keys, and audits each change', async () => {
+    database = await createTestDatabase(driver, inject('postgresUrl'));
+    const env = database.env;
+    const created = await runCli(['projects', 'create', '--name', 'Configurator', '--origin', 'https://shop.example', '--privacy-mode', 'strict'], env);
+    expect(created.code).toBe(0);
+    const projectId = /project ([0-9a-f-]{36})/.exec(created.stdout)?.[1];
+    expect(projectId).toBeDefined();
+    expect(printedKeys(created.stdout).pk).toBeDefined();
+
+    const listed = await runCli(['projects', 'list'], env);
+    expect(listed.stdout).toContain(`${projectId}  Configurator  mode=strict  retention=90d  origins=https://shop.example`);
+
+    const key = await runCli(['keys', 'create', '--project', projectId ?? '', '--kind', 'sk', '--label', 'ci'], env);
+    expect(key.code).toBe(0);
+    const keyId = /key ([0-9a-f-]{36}) \(sk\): sk_/.exec(key.stdout)?.[1];
+    expect(keyId).toBeDefined();
+
+    const before = await runCli(['keys', 'list', '--project', projectId ?? ''], env);
+    expect(before.stdout.trim().split('\n')).toHaveLength(3);
+    expect(before.stdout).toMatch(new RegExp(`${keyId}  sk  sk_\\S+  active .* ci`));
+
+    const revoked = await runCli(['keys', 'revoke', '--project', projectId ?? '', '--key', keyId ?? ''], env);
+    expect(revoked.code).toBe(0);
+    const after = await runCli(['keys', 'list', '--project', projectId ?? ''], env);
+    expect(after.stdout).toMatch(new RegExp(`${keyId}  sk  sk_\\S+  revoked `));
+    const again = await runCli(['keys', 'revoke', '--project', projectId ?? '', '--key', keyId ?? ''], env);
+    expect(again.code).toBe(1);
+
+    const badKind = await runCli(['keys', 'create', '--project', projectId ?? '', '--kind', 'admin'], env);
+    expect(badKind.code).toBe(2);
+    expect(badKind.stderr).toContain('--kind is pk or sk');
+
+    const store = await database.open();
+    try {
+      const audit = await store.query<{ action: string; actor: string }>('SELECT action, actor FROM audit_log WHERE project_id = $1', [projectId]);
+      expect(audit.map((a) => a.action).sort()).toEqual(['key.create', 'key.create', 'key.create', 'key.revoke', 'project.create']);
+      expect(new Set(audit.map((a) => a.actor))).toEqual(new Set(['cli']));
+    } finally {
+      await store.close();
+    }
+  });
+});
