@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
-    include: ['**/src/**/*.test.ts', '**/src/**/*.test.tsx', 'bench/**/*.test.ts'],
+    include: ['**/src/**/*.test.ts', '**/src/**/*.test.tsx', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,0 +1,106 @@
+/**
+ * The parts of the repository that no package owns: compose.yaml (checked by Debian's
+ * docker-compose, which knows the Compose schema and needs no engine), the Dockerfile, and the
+ * README's configuration table, against the variables the collector really reads.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadConfig } from '../collector/src/config.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const read = (path: string) => readFile(new URL(`../${path}`, import.meta.url), 'utf8');
+
+/** Every environment variable `loadConfig` reads, found by watching it read an empty environment. */
+function configVariables(): Set<string> {
+  const seen = new Set<string>();
+  const env = new Proxy<NodeJS.ProcessEnv>({}, {
+    get(_target, name) {
+      if (typeof name === 'string') seen.add(name);
+      return undefined;
+    },
+  });
+  loadConfig(env);
+  return seen;
+}
+
+interface ComposeService {
+  environment?: Record<string, string>;
+  ports?: string[];
+  depends_on?: Record<string, { condition?: string }>;
+  healthcheck?: { test?: string[] };
+}
+
+async function composeConfig(): Promise<{ services: Record<string, ComposeService> }> {
+  try {
+    const { stdout } = await run('docker-compose', ['-f', 'compose.yaml', 'config'], { cwd: root, env: { PATH: process.env.PATH } });
+    return parse(stdout) as { services: Record<string, ComposeService> };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error("docker-compose is not installed: install Debian's docker-compose package (.ci/run does)");
+    }
+    throw new Error(`docker-compose rejected compose.yaml: ${(error as { stderr?: string }).stderr ?? String(error)}`);
+  }
+}
+
+describe('compose.yaml', () => {
+  it('is valid Compose, with PostgreSQL healthy before the collector, which uses it through DATABASE_URL', async () => {
+    const { services } = await composeConfig();
+    expect(Object.keys(services).sort()).toEqual(['collector', 'postgres']);
+    const collector = services.collector ?? {};
+    expect(collector.environment?.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\/\w+$/);
+    expect(collector.environment?.HOST).toBe('0.0.0.0');
+    expect(collector.depends_on?.postgres?.condition).toBe('service_healthy');
+    expect(services.postgres?.healthcheck?.test?.join(' ')).toContain('pg_isready');
+  });
+
+  it('publishes every port on 127.0.0.1 only', async () => {
+    const { services } = await composeConfig();
+    const ports = Object.values(services).flatMap((s) => s.ports ?? []);
+    expect(ports.length).toBeGreaterThan(0);
+    for (const port of ports) expect(port).toMatch(/^127\.0\.0\.1:\d+:\d+/);
+  });
+
+  it('sets only variables the collector reads', async () => {
+    const { services } = await composeConfig();
+    const known = configVariables();
+    const unknown = Object.keys(services.collector?.environment ?? {}).filter((name) => !known.has(name));
+    expect(unknown).toEqual([]);
+  });
+});
+
+describe('Dockerfile', () => {
+  it('copies the manifest of every workspace before npm ci, and starts the built CLI', async () => {
+    const dockerfile = await read('Dockerfile');
+    const { workspaces } = JSON.parse(await read('package.json')) as { workspaces: string[] };
+    for (const workspace of workspaces) expect(dockerfile).toContain(`COPY ${workspace}/package.json ${workspace}/`);
+    expect(dockerfile.indexOf('RUN npm ci')).toBeGreaterThan(dockerfile.lastIndexOf('/package.json'));
+    expect(dockerfile).toMatch(/CMD \["node", "collector\/dist\/cli\.js", "serve"\]/);
+    const { bin } = JSON.parse(await read('collector/package.json')) as { bin: Record<string, string> };
+    expect(bin.vantage).toBe('./dist/cli.js');
+  });
+});
+
+describe('README', () => {
+  it('has a configuration table row for every variable the collector reads', async () => {
+    const readme = await read('README.md');
+    const rows = new Set([...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
+    const missing = [...configVariables()].filter((name) => !rows.has(name));
+    expect(missing).toEqual([]);
+    expect(rows.size).toBeGreaterThanOrEqual(configVariables().size);
+  });
+
+  it('gives the two quickstart commands that package.json defines', async () => {
+    const readme = await read('README.md');
+    const { scripts } = JSON.parse(await read('package.json')) as { scripts: Record<string, string> };
+    expect(readme).toContain('npm install && npm start');
+    expect(readme).toContain('npm test');
+    expect(scripts.start).toContain('cli.js serve');
+    const ci = await read('.ci/run');
+    expect(ci.trim().split('\n').at(-1)).toBe('npm test');
+  });
+});
