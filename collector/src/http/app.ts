@@ -9,6 +9,7 @@ import type { AppDeps } from './deps.js';
 import { errorBoundary } from './errors.js';
 import { collect } from './routes/collect.js';
 import { healthz, readyz } from './routes/health.js';
+import { landing } from './routes/landing.js';
 import { getConfig, putScene } from './routes/scenes.js';
 
 export type { AppDeps } from './deps.js';
@@ -18,6 +19,7 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: false });
   const router = new Router();
 
+  router.get('/', landing(deps));
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(deps));
   router.post('/api/v1/collect', collect(deps));

@@ -256,4 +256,14 @@ describe.each(DRIVERS)('POST /api/v1/collect on the %s store', (driver) => {
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { store: string }).store).toBe(driver);
   });
+
+  it('serves the landing page at / with a snippet pointing at the origin the browser used', async () => {
+    const page = await fetch(`${c.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    expect(html).toContain('<h1>Vantage</h1>');
+    expect(html).toContain(`endpoint: &quot;${c.url}&quot;`);
+    expect(html).not.toMatch(/pk_[A-Za-z0-9]{10}/);
+  });
 });
