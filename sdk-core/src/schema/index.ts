@@ -30,7 +30,7 @@ export {
   type WireBatch,
 } from './envelope.js';
 export { IdTable, encodeEvent, encodeBatch, type BatchHeader } from './codec.js';
-export { createWireValidators, type WireValidators, type DecodeResult, type EventDropReason } from './decode.js';
+export { createWireValidators, type WireValidators, type WireValidatorOptions, type DecodeResult, type EventDropReason } from './decode.js';
 export {
   MAX_COORD_MM,
   QUAT_SCALE,

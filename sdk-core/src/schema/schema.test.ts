@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EVENT_DEFS,
   EVENT_BY_CODE,
+  EVENT_BY_TYPE,
   DEFAULT_CAPTURE_FLAGS,
   OPT_IN_CHANNELS,
   createWireValidators,
@@ -9,6 +10,7 @@ import {
   type VantageEvent,
   type WireBatch,
 } from './index.js';
+import { compileTupleDecoder } from './tuple-decoder.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 const header = { sid: 'sess_0123456789', seq: 0, scene: 'sofa-configurator', sentAt: T0 + 5000 };
@@ -54,6 +56,59 @@ describe('wire schema registry', () => {
         expect(field.description, `${def.type}.${key}`).toMatch(/\w/);
       }
     }
+  });
+});
+
+describe('the generated fast path', () => {
+  const fast = createWireValidators();
+  const reference = createWireValidators({ fastPath: false });
+  const decoders = new Map(EVENT_DEFS.map((def) => [def.code, compileTupleDecoder(def)]));
+  const BAD_VALUES: unknown[] = [null, undefined, -1e12, 1e12, 0.5, -0.5, Number.NaN, Infinity, 2 ** 53, '', 'x', 'a\u0000b', 'y'.repeat(5000), true, false, {}, [], [1], { a: 1 }, -1, 0, 1, 127, 1024, 32768, 3_600_001];
+
+  it('decodes every valid example itself, to the same event as TypeBox', () => {
+    const batch = encodeBatch(header, examples);
+    for (const raw of batch.events) {
+      const decoder = decoders.get(raw[0] as number);
+      const event = decoder?.(raw, batch.t0, batch.ids);
+      expect(event, JSON.stringify(raw)).toBeDefined();
+      const slow = reference.decodeEvent(raw, batch);
+      expect(slow.ok && slow.event).toEqual(event);
+    }
+  });
+
+  it('agrees with TypeBox on every field of every type replaced by bad or edge values, and on wrong lengths', () => {
+    const batch = encodeBatch(header, examples);
+    let compared = 0;
+    let rejected = 0;
+    for (const raw of batch.events) {
+      const variants: unknown[][] = [raw.slice(0, -1), [...raw, 1], [...raw, null, null, null, null, null, null, null, null, null, null]];
+      for (let position = 1; position < raw.length + 3; position++) {
+        for (const bad of BAD_VALUES) {
+          const variant = [...raw];
+          variant[position] = bad;
+          variants.push(variant);
+        }
+      }
+      for (const variant of variants) {
+        const a = fast.decodeEvent(variant, batch);
+        const b = reference.decodeEvent(variant, batch);
+        expect(a, JSON.stringify(variant).slice(0, 200)).toEqual(b);
+        compared++;
+        if (!b.ok) rejected++;
+      }
+    }
+    expect(compared).toBeGreaterThan(3_000);
+    expect(rejected).toBeGreaterThan(compared / 3);
+  });
+
+  it('resolves mesh references and refuses ones outside the ids table', () => {
+    const batch = encodeBatch(header, examples);
+    const pick = batch.events.find((e) => e[0] === EVENT_BY_TYPE.mesh_pick.code) ?? [];
+    expect(fast.decodeEvent(pick, batch)).toMatchObject({ ok: true, event: { mesh: 'sofa/leg' } });
+    const outside = [...pick];
+    outside[2] = 7;
+    expect(fast.decodeEvent(outside, batch)).toMatchObject({ ok: false, reason: 'unknown_mesh_ref' });
+    expect(fast.decodeEvent(pick, { ...batch, ids: undefined })).toMatchObject({ ok: false, reason: 'unknown_mesh_ref' });
   });
 });
 
