@@ -46,7 +46,6 @@ export function createDeps(config: Config, store: Store, log: Logger): AppDeps {
     tenants: createTenantCache(store),
     validators: createWireValidators(),
     buffer: createWriteBuffer(store, {
-      concurrency: store.kind === 'postgres' ? 4 : 1,
       onError: (error) => log.error({ err: error }, 'write buffer flush failed'),
     }),
   };

@@ -43,9 +43,15 @@ export interface WriteBuffer {
 export interface WriteBufferOptions {
   /** Flush as soon as this many batches wait (default 400). */
   maxBatches?: number;
-  /** Longest wait before a flush, ms (default 4). */
+  /**
+   * Longest wait before a flush, ms. Default 0: flush as soon as the current turn of the event
+   * loop ends; while a flush is running, new batches gather for the next one (group commit).
+   */
   maxDelayMs?: number;
-  /** Flushes running at once (default 1; more only helps with a connection pool). */
+  /**
+   * Flushes running at once (default 1). Concurrent flushes update the same rollup rows and
+   * wait on each other's row locks, so one at a time with larger groups is faster.
+   */
   concurrency?: number;
   /** Called when a flush fails (the requests in it are rejected). */
   onError?: (error: unknown) => void;
@@ -150,10 +156,11 @@ function isDataError(error: unknown): boolean {
 /** Create the write buffer over `store`. */
 export function createWriteBuffer(store: Store, options: WriteBufferOptions = {}): WriteBuffer {
   const maxBatches = options.maxBatches ?? 400;
-  const maxDelayMs = options.maxDelayMs ?? 4;
+  const maxDelayMs = options.maxDelayMs ?? 0;
   const concurrency = options.concurrency ?? 1;
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   let inflight = 0;
   const idle: Array<() => void> = [];
   const totals = { flushes: 0, batches: 0, events: 0 };
@@ -180,8 +187,9 @@ export function createWriteBuffer(store: Store, options: WriteBufferOptions = {}
     }
     let rows: Row[];
     try {
-      const [result] = await store.transaction([flushStatement(batches, loose)]);
-      rows = result ?? [];
+      // One statement is atomic on its own: no BEGIN/COMMIT round trips around it.
+      const statement = flushStatement(batches, loose);
+      rows = await store.query(statement.sql, statement.params);
     } catch (error) {
       if (items.length > 1 && isDataError(error)) {
         // One poisoned item must not fail the others: write them one by one.
@@ -212,13 +220,18 @@ export function createWriteBuffer(store: Store, options: WriteBufferOptions = {}
       flushNow();
       return;
     }
-    timer ??= setTimeout(flushNow, maxDelayMs);
+    if (maxDelayMs > 0) timer ??= setTimeout(flushNow, maxDelayMs);
+    else immediate ??= setImmediate(flushNow);
   }
 
   function flushNow(): void {
     if (timer) {
       clearTimeout(timer);
       timer = undefined;
+    }
+    if (immediate) {
+      clearImmediate(immediate);
+      immediate = undefined;
     }
     if (queue.length === 0 || inflight >= concurrency) return;
     const items = queue.slice(0, maxBatches);

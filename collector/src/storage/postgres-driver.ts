@@ -44,7 +44,7 @@ export function createPostgresDriver(url: string, maxConnections = 10): Driver {
       if (statements.length === 0) return [];
       try {
         // Returning the pending queries lets postgres.js pipeline them in one round trip.
-        const results = await sql.begin((tx) => statements.map((s) => tx.unsafe(s.sql, params(s.params))));
+        const results = await sql.begin((tx) => statements.map((s) => tx.unsafe(s.sql, params(s.params), { prepare: s.params.length > 0 })));
         return results.map((rows) => Array.from(rows) as Row[]);
       } catch (error) {
         throw fromPostgresJs(error);
@@ -67,11 +67,16 @@ export function createPostgresDriver(url: string, maxConnections = 10): Driver {
   };
 }
 
-/** One statement on `sql` (the pool or an open transaction), rows as objects or arrays. */
+/**
+ * One statement on `sql` (the pool or an open transaction), rows as objects or arrays.
+ * Statements with parameters are prepared once per connection (postgres.js caches them by
+ * text), so a hot statement costs one round trip instead of a Parse/Describe first. Every
+ * statement text of the collector is a constant; values only ever travel as parameters.
+ */
 function queryOn(sql: postgres.Sql | postgres.TransactionSql): Executor['query'] {
   return async (text: string, values: readonly unknown[], rowMode: RowMode) => {
     try {
-      const pending = sql.unsafe(text, params(values));
+      const pending = sql.unsafe(text, params(values), { prepare: values.length > 0 });
       return Array.from(rowMode === 'array' ? await pending.values() : await pending);
     } catch (error) {
       throw fromPostgresJs(error);
