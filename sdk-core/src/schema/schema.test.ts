@@ -101,6 +101,17 @@ describe('the generated fast path', () => {
     expect(rejected).toBeGreaterThan(compared / 3);
   });
 
+  it('limits custom property keys to 1–64 characters without NUL', () => {
+    const at = (props: Record<string, unknown>) => {
+      const batch = encodeBatch(header, [{ type: 'custom', t: T0, name: 'variant_selected', props }]);
+      return fast.decodeEvent(batch.events[0], batch);
+    };
+    expect(at({ ['k'.repeat(64)]: 1 }).ok).toBe(true);
+    expect(at({ ['k'.repeat(65)]: 1 })).toMatchObject({ ok: false, reason: 'invalid_field' });
+    expect(at({ '': 1 })).toMatchObject({ ok: false, reason: 'invalid_field' });
+    expect(at({ 'a\u0000b': 1 })).toMatchObject({ ok: false, reason: 'invalid_field' });
+  });
+
   it('resolves mesh references and refuses ones outside the ids table', () => {
     const batch = encodeBatch(header, examples);
     const pick = batch.events.find((e) => e[0] === EVENT_BY_TYPE.mesh_pick.code) ?? [];

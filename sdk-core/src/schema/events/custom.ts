@@ -18,8 +18,10 @@ export const custom = defineEvent({
     }),
     /** JSON properties; over 8 KB of JSON they are replaced by a truncation marker. */
     props: Type.Optional(
-      Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
-        description: 'JSON properties (truncated by the collector over 8 KB)',
+      // A key limit needs a pattern and additionalProperties: false; TypeBox drops maxLength on record keys.
+      Type.Record(Type.String({ pattern: '^[^\\u0000]{1,64}$' }), Type.Unknown(), {
+        additionalProperties: false,
+        description: 'JSON properties, keys of 1–64 characters (truncated by the collector over 8 KB)',
       }),
     ),
   },
