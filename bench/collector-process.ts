@@ -1,0 +1,61 @@
+/**
+ * The collector under test: `node collector/dist/cli.js serve` in a child process on PostgreSQL,
+ * as an operator runs it. It listens on a free port (`PORT=0`: the collector prints the address
+ * it got) and, on its first start on the fresh database, prints the demo project's keys once.
+ */
+import { join } from 'node:path';
+import { REPO_ROOT, spawnChild, type BenchChild } from './processes.js';
+
+/** A started collector and what it printed. */
+export interface CollectorProcess {
+  readonly child: BenchChild;
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  readonly projectId: string;
+  /** The demo project's publishable key. */
+  readonly publishableKey: string;
+}
+
+/** Where and how to start it. */
+export interface CollectorOptions {
+  /** A fresh database on the benchmark's PostgreSQL server. */
+  databaseUrl: string;
+  /** `VANTAGE_DATA_DIR` (a temporary folder; nothing should be written with `DATABASE_URL`). */
+  dataDir: string;
+  /** Write a V8 CPU profile of the collector here when it exits. */
+  cpuProfileDir?: string | undefined;
+}
+
+/** Collector settings that could come from the caller's environment and change what is measured. */
+const COLLECTOR_VARIABLES = [
+  'PORT', 'HOST', 'DATABASE_URL', 'VANTAGE_DATA_DIR', 'ENABLE_RAW_SESSION_RETENTION', 'COLLECTOR_CORS_ORIGINS',
+  'HASH_ROTATION_HOURS', 'PRIVACY_MODE', 'RETENTION_DAYS', 'DLQ_RETENTION_DAYS', 'TRUST_PROXY', 'COLLECTOR_MAX_BODY_BYTES', 'LOG_LEVEL',
+];
+
+/** Longest wait for the collector to migrate the database and listen (ms). */
+const START_TIMEOUT_MS = 60_000;
+
+/** The first group of a match whose pattern has one. */
+function captured(match: RegExpExecArray): string {
+  const value = match[1];
+  if (value === undefined) throw new Error(`bench: no value in the collector's line "${match.input}"`);
+  return value;
+}
+
+/** Start the collector and read its address, project and publishable key from its stdout. */
+export async function startCollectorProcess(options: CollectorOptions): Promise<CollectorProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of COLLECTOR_VARIABLES) delete env[name];
+  Object.assign(env, { DATABASE_URL: options.databaseUrl, VANTAGE_DATA_DIR: options.dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' });
+  const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
+  const child = spawnChild('collector', process.execPath, [...profile, join(REPO_ROOT, 'collector/dist/cli.js'), 'serve'], env);
+  try {
+    const url = captured(await child.waitForLine(/^Vantage collector on (http:\/\/127\.0\.0\.1:\d+) /, START_TIMEOUT_MS));
+    const projectId = captured(await child.waitForLine(/^Created the demo project ".*" \(([0-9a-f-]{36})\)\.$/, START_TIMEOUT_MS));
+    const publishableKey = captured(await child.waitForLine(/publishable key \(browsers\): (pk_\S+)/, START_TIMEOUT_MS));
+    return { child, url, projectId, publishableKey };
+  } catch (error) {
+    await child.stop(5_000);
+    throw error;
+  }
+}

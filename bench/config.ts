@@ -1,0 +1,64 @@
+/**
+ * Benchmark settings from the environment, so a quick run and a long, careful run use the same
+ * code. Every variable is optional; a value that cannot be used stops the run before it starts.
+ */
+
+/** What `npm run bench` does, and how long. */
+export interface BenchConfig {
+  /** `BENCH_SECONDS`: measured load per server and body type (s); default 10. */
+  loadSeconds: number;
+  /** `BENCH_WARMUP_SECONDS`: load before each measurement, not counted (s); default 2. */
+  warmupSeconds: number;
+  /** `BENCH_CONCURRENCY`: requests in flight from the load generator; default 48. */
+  concurrency: number;
+  /** `BENCH_SESSIONS`: simulated sessions behind every sample; default 200. */
+  sessions: number;
+  /** `BENCH_ROUNDS`: timed rounds of a decoder or validator per process; default 4. */
+  rounds: number;
+  /** `BENCH_PASSES`: processes per decoder or validator, taking turns; the median of all their rounds is reported. Default 5. */
+  passes: number;
+  /** `BENCH_JSON`: also load both servers with JSON bodies; default true. */
+  jsonIngest: boolean;
+  /** `BENCH_CPU_PROF`: a folder for the collector's V8 CPU profile (`--cpu-prof`); default none. */
+  cpuProfileDir: string | undefined;
+  /** `BENCH_SEED`: seed of the simulated visitors; default 2026. */
+  seed: number;
+}
+
+/** A setting that cannot be used; the message names the variable. */
+export class BenchConfigError extends Error {
+  override readonly name = 'BenchConfigError';
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, integer: boolean): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new BenchConfigError(`${name} must be ${integer ? 'an integer' : 'a number'} in ${min}..${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new BenchConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+/** Read the settings from `env` (default `process.env`); throws {@link BenchConfigError}. */
+export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  return {
+    loadSeconds: number(env, 'BENCH_SECONDS', 10, 0.5, 600, false),
+    warmupSeconds: number(env, 'BENCH_WARMUP_SECONDS', 2, 0, 60, false),
+    concurrency: number(env, 'BENCH_CONCURRENCY', 48, 1, 1024, true),
+    sessions: number(env, 'BENCH_SESSIONS', 200, 5, 20_000, true),
+    rounds: number(env, 'BENCH_ROUNDS', 4, 1, 101, true),
+    passes: number(env, 'BENCH_PASSES', 5, 1, 20, true),
+    jsonIngest: flag(env, 'BENCH_JSON', true),
+    cpuProfileDir: env.BENCH_CPU_PROF?.trim() || undefined,
+    seed: number(env, 'BENCH_SEED', 2026, 0, 2 ** 31 - 1, true),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * Turning measurements into the comparison table: one row per measure with our number, the
+ * baseline measured in the same run, their ratio and the goal; printed as markdown for the README.
+ */
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import type { DecodeValidateResult } from './decode-validate.js';
+import { serverCpuPerEventUs, type ServerRun } from './ingest.js';
+import { ratio } from './stats.js';
+import { COMPETITOR_JSON_BYTES_PER_EVENT, MSGPACK_GOAL_BYTES_PER_EVENT, type WireSizeResult } from './wire-size.js';
+
+/** One row of the comparison. */
+export interface TableRow {
+  readonly measure: string;
+  readonly vantage: number;
+  readonly baseline: number;
+  /** How the baseline was obtained, e.g. "bare node:http". */
+  readonly baselineLabel: string;
+  /** `vantage / baseline`. */
+  readonly ratio: number;
+  /** The goal as text, or "—". */
+  readonly goal: string;
+  /** Whether the goal is met; null when there is none. */
+  readonly met: boolean | null;
+  /** Decimals to print the two values with. */
+  readonly decimals: number;
+}
+
+/** Where the benchmark ran. */
+export interface MachineInfo {
+  readonly os: string;
+  readonly cpuModel: string;
+  readonly cpuCount: number;
+  readonly memoryGiB: number;
+  readonly node: string;
+  /** 1-minute load average when the run started: anything else running skews the numbers. */
+  readonly loadAverage: number;
+}
+
+/** This machine. */
+export function describeMachine(): MachineInfo {
+  const list = cpus();
+  return {
+    os: `${platform()} ${release()}`,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    cpuCount: list.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+  };
+}
+
+function row(measure: string, vantage: number, baseline: number, baselineLabel: string, decimals: number, goal?: { text: string; met: (r: number) => boolean }): TableRow {
+  const r = ratio(vantage, baseline);
+  return { measure, vantage, baseline, baselineLabel, ratio: r, goal: goal?.text ?? '—', met: goal && Number.isFinite(r) ? goal.met(r) : null, decimals };
+}
+
+/** The rows for wire size. */
+export function wireSizeRows(wire: WireSizeResult): TableRow[] {
+  return [
+    row('wire size, msgpack (B/event, 50-event batches, envelope included)', wire.msgpackBytesPerEvent, COMPETITOR_JSON_BYTES_PER_EVENT, 'competitor JSON, reference', 1, {
+      text: `≤ ${MSGPACK_GOAL_BYTES_PER_EVENT} B/event`,
+      met: () => wire.msgpackBytesPerEvent <= MSGPACK_GOAL_BYTES_PER_EVENT,
+    }),
+    row('wire size, JSON content type (B/event)', wire.jsonBytesPerEvent, COMPETITOR_JSON_BYTES_PER_EVENT, 'competitor JSON, reference', 1),
+  ];
+}
+
+/** The rows for decoding and validation (µs per 50-event batch). */
+export function decodeValidateRows(result: DecodeValidateResult): TableRow[] {
+  const t = result.timings;
+  const us = (name: keyof typeof t) => t[name].microsPerBatch.median;
+  return [
+    row('decode msgpack (µs/batch) vs JSON.parse', us('msgpack-unpack'), us('json-parse'), 'JSON.parse', 1),
+    row('validate + decode events, ours (µs/batch) vs msgpack decode', us('ours'), us('msgpack-unpack'), 'msgpackr unpack', 1, {
+      text: '< 1',
+      met: (r) => r < 1,
+    }),
+    row('validate, ours (µs/batch) vs ajv 8', us('ours'), us('ajv'), 'ajv 8 on event objects', 1),
+    row('validate, ours (µs/batch) vs zod 4', us('ours'), us('zod'), 'zod 4 on event objects', 1),
+    row('validate event objects, TypeBox (µs/batch) vs ajv 8, same steps', us('typebox-objects'), us('ajv'), 'ajv 8', 1),
+  ];
+}
+
+/** The rows for ingest: every body type measured on both servers. */
+export function ingestRows(runs: readonly ServerRun[]): TableRow[] {
+  const rows: TableRow[] = [];
+  const types = [...new Set(runs.map((r) => r.contentType))];
+  for (const contentType of types) {
+    const ours = runs.find((r) => r.server === 'vantage' && r.contentType === contentType);
+    const bare = runs.find((r) => r.server === 'bare' && r.contentType === contentType);
+    if (!ours || !bare) continue;
+    const label = contentType.includes('json') ? 'JSON' : 'msgpack';
+    const primary = label === 'msgpack';
+    const base = 'bare node:http + decode';
+    rows.push(
+      row(`ingest ${label}, events/s (collector on PostgreSQL)`, ours.measured.eventsPerSecond, bare.measured.eventsPerSecond, base, 0,
+        primary ? { text: '≥ 0.5', met: (r) => r >= 0.5 } : undefined),
+      row(`ingest ${label}, requests/s`, ours.requestsPerSecond, bare.requestsPerSecond, base, 0),
+      row(`ingest ${label}, p50 latency (ms)`, ours.measured.latencyP50Ms, bare.measured.latencyP50Ms, base, 1),
+      row(`ingest ${label}, p99 latency (ms)`, ours.measured.latencyP99Ms, bare.measured.latencyP99Ms, base, 1),
+      row(`ingest ${label}, server CPU per event (µs; PostgreSQL not included)`, serverCpuPerEventUs(ours), serverCpuPerEventUs(bare), base, 2),
+    );
+    if (ours.stored) {
+      rows.push(row(`ingest ${label}, events stored / acknowledged`, ours.stored.hourlyEvents, ours.stored.acknowledgedEvents, 'acknowledged with 202', 0, {
+        text: '= 1 (exactly)',
+        met: (r) => r === 1,
+      }));
+    }
+  }
+  return rows;
+}
+
+function formatNumber(value: number, decimals: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+function formatRatio(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  if (value === 1) return '1';
+  return value >= 10 ? value.toFixed(0) : value.toPrecision(2);
+}
+
+/** The rows as a markdown table: measure, Vantage, baseline, ratio, goal (✓ met, ✗ missed). */
+export function markdownTable(rows: readonly TableRow[]): string {
+  const lines = ['| measure | Vantage | baseline | ratio | goal |', '| --- | ---: | ---: | ---: | --- |'];
+  for (const r of rows) {
+    const mark = r.met === null ? '' : r.met ? ' ✓' : ' ✗';
+    lines.push(`| ${r.measure} | ${formatNumber(r.vantage, r.decimals)} | ${formatNumber(r.baseline, r.decimals)} (${r.baselineLabel}) | ${formatRatio(r.ratio)} | ${r.goal}${mark} |`);
+  }
+  return lines.join('\n');
+}
+
+/** One line naming where and how the table was measured, to print above it. */
+export function tableCaption(machine: MachineInfo, date: Date, details: string): string {
+  return `Measured ${date.toISOString().slice(0, 10)} on ${machine.cpuCount} × ${machine.cpuModel}, ${machine.os}, Node ${machine.node}; ${details}.`;
+}

@@ -1,0 +1,203 @@
+/**
+ * `npm run bench`: what a 50-event batch costs Vantage, each number next to a baseline measured
+ * in the same run.
+ *
+ * 1. wire size per event, msgpack and JSON, against a competitor's ~450 B/event of JSON;
+ * 2. decode and validate per batch: msgpackr vs JSON.parse, and our validators vs ajv and zod
+ *    (after checking that all of them judge real and broken batches alike);
+ * 3. ingest throughput of the collector on a real PostgreSQL server against a bare node:http
+ *    server, driven by the same load generator in a separate process; every acknowledged event
+ *    must be in the database afterwards.
+ *
+ * Results go to bench/results/latest.json, and a markdown table for the README is printed.
+ * The exit code is 1 when something is wrong (validators disagree, events lost, requests failed),
+ * not when a goal is missed. Settings: see config.ts (BENCH_SECONDS, BENCH_CONCURRENCY, …).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { MSGPACK_CONTENT_TYPE } from '@vantage/sdk-core';
+import { createCleanup } from './cleanup.js';
+import { loadBenchConfig, type BenchConfig } from './config.js';
+import { CONTENDER_LABELS } from './contenders.js';
+import { measureDecodeValidate, type DecodeValidateResult } from './decode-validate.js';
+import { runIngest } from './ingest.js';
+import { killAllChildren } from './processes.js';
+import { decodeValidateRows, describeMachine, ingestRows, markdownTable, tableCaption, wireSizeRows } from './report.js';
+import { BATCH_EVENTS, simulateBatches } from './sample.js';
+import { ratio } from './stats.js';
+import { CONTENDER_NAMES } from './worker-protocol.js';
+import { COMPETITOR_JSON_BYTES_PER_EVENT, measureWireSizes } from './wire-size.js';
+
+const RESULTS_FILE = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+const JSON_CONTENT_TYPE = 'application/json';
+
+const cleanup = createCleanup();
+const log = (line = '') => process.stdout.write(`${line}\n`);
+
+/** Longest the cleanup may take before the remaining children are killed (ms). */
+const CLEANUP_LIMIT_MS = 90_000;
+
+/** Undo everything, then exit with `code` (the first caller's; later calls wait for the same cleanup). */
+let finishing: Promise<never> | undefined;
+function finish(code: number): Promise<never> {
+  finishing ??= (async () => {
+    setTimeout(() => {
+      process.stderr.write('bench: the cleanup is stuck; killing what is left\n');
+      killAllChildren();
+      process.exit(code === 0 ? 1 : code);
+    }, CLEANUP_LIMIT_MS).unref();
+    const failures = await cleanup.runAll();
+    for (const failure of failures) process.stderr.write(`bench: cleanup: ${failure}\n`);
+    process.exit(code === 0 && failures.length > 0 ? 1 : code);
+  })();
+  return finishing;
+}
+
+/** An upper bound on the whole run, so it always stops by itself (ms). */
+function runBudgetMs(config: BenchConfig): number {
+  const loads = config.jsonIngest ? 4 : 2;
+  const timingProcesses = config.passes * CONTENDER_NAMES.length;
+  return 300_000 + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
+}
+
+async function main(config: BenchConfig): Promise<number> {
+  const started = new Date();
+  const machine = describeMachine();
+  log(`Vantage benchmark — ${machine.cpuCount} × ${machine.cpuModel}, ${machine.os}, Node ${machine.node}, load average ${machine.loadAverage}`);
+  log();
+
+  log(`Simulating ${config.sessions} visitor sessions (seed ${config.seed}), batched by 50 events…`);
+  const sample = simulateBatches(config.sessions, config.seed);
+  const events = sample.batches.length * BATCH_EVENTS;
+  const shorter = sample.allBatches - sample.batches.length;
+  log(`  ${sample.batches.length} batches of ${BATCH_EVENTS} events (${events} events; ${shorter} shorter last batches left out)`);
+  log();
+
+  log('1. Wire size');
+  const wire = measureWireSizes(sample.sessions);
+  const perSession = wire.msgpackPerSession;
+  log(
+    `  msgpack ${wire.msgpackBytesPerEvent.toFixed(1)} B/event (per session ${perSession.min.toFixed(1)}–${perSession.max.toFixed(1)}, ` +
+      `median ${perSession.median.toFixed(1)}), JSON ${wire.jsonBytesPerEvent.toFixed(1)} B/event`,
+  );
+  const share = ratio(wire.msgpackBytesPerEvent, COMPETITOR_JSON_BYTES_PER_EVENT) * 100;
+  log(`  ${share.toFixed(1)} % of a competitor's ~${COMPETITOR_JSON_BYTES_PER_EVENT} B/event of JSON`);
+  log();
+
+  log(`2. Decode and validate, per 50-event batch (${config.passes} processes × ${config.rounds} rounds each, median)`);
+  const decodeValidate = await measureDecodeValidate(sample.batches, {
+    rounds: config.rounds,
+    passes: config.passes,
+    seed: config.seed,
+    onProgress: (line) => log(`  ${line}`),
+  });
+  log('  µs per batch: median [min–max of all rounds]');
+  for (const name of CONTENDER_NAMES) {
+    const t = decodeValidate.timings[name].microsPerBatch;
+    log(`    ${CONTENDER_LABELS[name].padEnd(66)} ${t.median.toFixed(2).padStart(7)} [${t.min.toFixed(2)}–${t.max.toFixed(2)}]`);
+  }
+  log(`  validators by speed: ${rankValidators(decodeValidate)}`);
+  log();
+
+  log('3. Ingest on PostgreSQL');
+  const ingest = await runIngest({
+    batches: sample.batches,
+    contentTypes: config.jsonIngest ? [MSGPACK_CONTENT_TYPE, JSON_CONTENT_TYPE] : [MSGPACK_CONTENT_TYPE],
+    concurrency: config.concurrency,
+    warmupMs: config.warmupSeconds * 1000,
+    durationMs: config.loadSeconds * 1000,
+    cpuProfileDir: config.cpuProfileDir,
+    cleanup,
+    progress: (line) => log(`  ${line}`),
+  });
+  log();
+
+  const problems = ingest.flatMap((run) => run.problems.map((p) => `${run.server} ${run.contentType}: ${p}`));
+  const serverLog = ingest.flatMap((run) => run.serverLog.map((line) => `${run.server} ${run.contentType}: ${line}`));
+  const rows = [...wireSizeRows(wire), ...decodeValidateRows(decodeValidate), ...ingestRows(ingest)];
+  const caption = tableCaption(
+    machine,
+    started,
+    `${sample.batches.length} batches of 50 events from ${config.sessions} simulated sessions; ` +
+      `load: ${config.concurrency} concurrent requests for ${config.loadSeconds} s after ${config.warmupSeconds} s warm-up, ` +
+      'load generator and server on the same machine',
+  );
+  const results = {
+    date: started.toISOString(),
+    durationS: Math.round((Date.now() - started.getTime()) / 100) / 10,
+    machine,
+    config,
+    sample: { sessions: config.sessions, batches: sample.batches.length, events, allBatches: sample.allBatches },
+    wireSize: wire,
+    decodeValidate,
+    ingest,
+    table: rows,
+    problems,
+  };
+  await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+  await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+
+  if (serverLog.length > 0) {
+    log(`The collector logged ${serverLog.length} warning/error line(s); the first ones:`);
+    for (const line of serverLog.slice(0, 10)) log(`  ${line}`);
+    log();
+  }
+  log(`Results written to ${RESULTS_FILE}`);
+  log();
+  log(caption);
+  log();
+  log(markdownTable(rows));
+  log();
+  if (problems.length > 0) {
+    log(`FAILED: ${problems.length} problem(s):`);
+    for (const p of problems) log(`  - ${p}`);
+    return 1;
+  }
+  log('Every acknowledged event was stored exactly once; no request failed.');
+  return 0;
+}
+
+/** The validators by median time, each as a multiple of the fastest. */
+function rankValidators(result: DecodeValidateResult): string {
+  const names = ['ours', 'typebox-objects', 'ajv', 'zod'] as const;
+  const ranked = names.map((n) => ({ n, us: result.timings[n].microsPerBatch.median })).sort((a, b) => a.us - b.us);
+  const best = ranked[0]?.us ?? Number.NaN;
+  return ranked.map((r) => `${CONTENDER_LABELS[r.n].replace('validate: ', '')} ×${ratio(r.us, best).toFixed(2)}`).join(', ');
+}
+
+let config: BenchConfig;
+try {
+  config = loadBenchConfig();
+} catch (error) {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
+/** A repeated signal within this long is the same Ctrl-C (relayed by npm/tsx), not an insistence (ms). */
+const SIGNAL_ECHO_MS = 2_000;
+let firstSignalAt: number | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (firstSignalAt === undefined) {
+      firstSignalAt = Date.now();
+      process.stderr.write(`\nbench: ${signal}, cleaning up… (again to stop at once)\n`);
+      void finish(130);
+    } else if (Date.now() - firstSignalAt > SIGNAL_ECHO_MS) {
+      killAllChildren();
+      process.exit(130);
+    }
+  });
+}
+const budget = runBudgetMs(config);
+const watchdog = setTimeout(() => {
+  process.stderr.write(`bench: still running after ${Math.round(budget / 1000)} s; giving up\n`);
+  void finish(1);
+}, budget);
+watchdog.unref();
+main(config).then(
+  (code) => finish(code),
+  (error: unknown) => {
+    // After a signal, the error is only the interrupted work: the signal's cleanup is already running.
+    if (finishing === undefined) process.stderr.write(`\nbench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return finish(1);
+  },
+);
