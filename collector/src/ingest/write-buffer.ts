@@ -50,7 +50,8 @@ export interface WriteBufferOptions {
   maxDelayMs?: number;
   /**
    * Flushes running at once (default 1). Concurrent flushes update the same rollup rows and
-   * wait on each other's row locks, so one at a time with larger groups is faster.
+   * wait on each other's row locks: two overlap usefully (one is sent while the other commits),
+   * more only queue.
    */
   concurrency?: number;
   /** Called when a flush fails (the requests in it are rejected). */
