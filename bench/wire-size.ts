@@ -3,7 +3,7 @@
  * `encodeBatchBytes`, envelope and mesh id table included) and as JSON (`JSON.stringify` of the
  * same batch, UTF-8 bytes), over every batch of many simulated sessions.
  */
-import { encodeBatchBytes } from '@vantage/sdk-core';
+import { measureWireSize } from '@vantage/fixtures';
 import type { SessionSample } from './sample.js';
 import { summariseRounds, type RoundSummary } from './stats.js';
 
@@ -27,9 +27,7 @@ export interface WireSizeResult {
   readonly msgpackPerSession: RoundSummary;
 }
 
-const utf8 = new TextEncoder();
-
-/** Measure the sessions' batches; throws when there are no events. */
+/** Measure the sessions' batches (with the fixtures' `measureWireSize`); throws when there are no events. */
 export function measureWireSizes(sessions: readonly SessionSample[]): WireSizeResult {
   let batches = 0;
   let events = 0;
@@ -37,18 +35,12 @@ export function measureWireSizes(sessions: readonly SessionSample[]): WireSizeRe
   let jsonBytes = 0;
   const perSession: number[] = [];
   for (const session of sessions) {
-    let sessionEvents = 0;
-    let sessionBytes = 0;
-    for (const batch of session.batches) {
-      const packed = encodeBatchBytes(batch).byteLength;
-      batches++;
-      sessionEvents += batch.events.length;
-      sessionBytes += packed;
-      jsonBytes += utf8.encode(JSON.stringify(batch)).byteLength;
-    }
-    events += sessionEvents;
-    msgpackBytes += sessionBytes;
-    if (sessionEvents > 0) perSession.push(sessionBytes / sessionEvents);
+    const size = measureWireSize(session.batches);
+    batches += size.batches;
+    events += size.events;
+    msgpackBytes += size.msgpackBytes;
+    jsonBytes += size.jsonBytes;
+    if (size.events > 0) perSession.push(size.msgpackBytesPerEvent);
   }
   if (events === 0) throw new Error('bench: no events to measure the wire size of');
   return {
