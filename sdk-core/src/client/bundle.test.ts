@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { SDK_VERSION } from './version.js';
+
+const root = new URL('../index.ts', import.meta.url).pathname;
+
+describe("sdk-core's root entry in a browser bundle", () => {
+  it('bundles for the browser without any Node module or global', async () => {
+    const result = await build({
+      stdin: { contents: `export * from ${JSON.stringify(root)};`, resolveDir: '.', loader: 'ts' },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['source'],
+      minify: true,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((p) => p.startsWith('node:') || /(^|\/)node_modules\/msgpackr\//.test(p))).toEqual([]);
+    const code = result.outputFiles[0]?.text ?? '';
+    expect(code).not.toMatch(/\bprocess\.env\b|\brequire\(|\bBuffer\.from\b/);
+    expect(code).not.toMatch(/new Function|\beval\(/);
+  });
+
+  it('reports the version of its package.json', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(SDK_VERSION).toBe(pkg.version);
+  });
+
+  it('keeps the client small (createClient alone, minified and gzipped)', async () => {
+    const result = await build({
+      stdin: { contents: `export { createClient } from ${JSON.stringify(root)};`, resolveDir: '.', loader: 'ts' },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['source'],
+      minify: true,
+      write: false,
+      logLevel: 'silent',
+    });
+    const gzipped = gzipSync(result.outputFiles[0]?.contents ?? new Uint8Array(), { level: 9 }).byteLength;
+    console.log(`createClient bundle: ${result.outputFiles[0]?.contents.byteLength} bytes minified, ${gzipped} gzipped`);
+    // Most of it is TypeBox's type builder pulled in by the schema registry (see the report).
+    expect(gzipped).toBeLessThan(30_000);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Errors of the client. Nothing the client does throws into the host: every failure becomes a
+ * {@link VantageError} handed to the `onError` option and a `[vantage] …` console warning.
+ */
+
+/** What went wrong, as a stable string. */
+export type VantageErrorCode =
+  /** `createClient` options are unusable; the client does nothing. */
+  | 'invalid_options'
+  /** `track()` got an unknown type or fields that break the wire schema; the event was dropped. */
+  | 'invalid_event'
+  /** The `beforeSend` hook threw or returned something that is not an event; the event was dropped. */
+  | 'before_send'
+  /** The queue was full: the oldest events were dropped (see `count`). */
+  | 'queue_overflow'
+  /** One event is too large for any batch under the beacon limit; it was dropped. */
+  | 'event_too_large'
+  /** The collector refused a batch (4xx other than 408/429); it was dropped, not retried. */
+  | 'batch_rejected'
+  /** The collector accepted a batch but dropped some of its events (see `detail`). */
+  | 'events_dropped'
+  /** A batch failed too often (5xx) and was given up. */
+  | 'delivery_failed'
+  /** A network error, 429 or 5xx; the batch will be retried (reported once per outage). */
+  | 'delivery_retrying'
+  /** `sendBeacon` refused a batch at page hide; its events are lost. */
+  | 'beacon_failed'
+  /** The scene's capture config could not be read; opt-in channels stay off. */
+  | 'config_failed'
+  /** `track()` after `stop()`. */
+  | 'stopped'
+  /** A bug in the SDK, caught at its boundary. */
+  | 'internal';
+
+/** An error reported by the client. */
+export class VantageError extends Error {
+  /** Events this error cost, when it cost any. */
+  readonly count: number;
+  /** HTTP status, when the error came from a response (0 for a network error). */
+  readonly status: number | undefined;
+  /** Extra facts (for example the collector's drop reasons), for logs. */
+  readonly detail: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    readonly code: VantageErrorCode,
+    message: string,
+    extra: { count?: number; status?: number; detail?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'VantageError';
+    this.count = extra.count ?? 0;
+    this.status = extra.status;
+    this.detail = extra.detail;
+  }
+}
+
+/** Console warnings per client before they go quiet (onError still hears every error). */
+export const MAX_CONSOLE_WARNINGS = 20;
+
+/** Reports errors to the host; never throws. */
+export interface Reporter {
+  report(error: VantageError): void;
+}
+
+/** A reporter over the `onError` option and a rate-limited console. */
+export function createReporter(
+  onError: ((error: VantageError) => void) | undefined,
+  console: { warn(...args: unknown[]): void } | undefined,
+): Reporter {
+  let warnings = 0;
+  return {
+    report(error) {
+      if (console && warnings < MAX_CONSOLE_WARNINGS) {
+        warnings++;
+        const suffix = warnings === MAX_CONSOLE_WARNINGS ? ' (further warnings are silenced; onError still hears them)' : '';
+        try {
+          console.warn(`[vantage] ${error.message}${suffix}`);
+        } catch {
+          // a broken console must not break the host
+        }
+      }
+      if (onError) {
+        try {
+          onError(error);
+        } catch {
+          // the host's own handler failed; there is nobody left to tell
+        }
+      }
+    },
+  };
+}
+
+/** The message of anything thrown. */
+export function messageOf(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}

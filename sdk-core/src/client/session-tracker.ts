@@ -1,0 +1,170 @@
+/**
+ * Session lifetimes. A session starts with the client (its `session_start` is queued at once).
+ * Without user activity — input on the page, or a tracked click, pointer move, pick, hover or
+ * custom event — for the inactivity timeout, it ends (`session_end`, reason `inactivity`); the
+ * next activity starts a new session with a new id, whose batches count `seq` from 0 again.
+ * Passive events (camera samples, frame stats…) between sessions belong to no session and are
+ * dropped: an idle tab does not keep a session alive forever.
+ *
+ * At `pagehide` the session ends (reason `pagehide`). If the page comes back from the
+ * back/forward cache within the inactivity timeout, the same session resumes — its id and `seq`
+ * continue — so a session can carry more than one `session_end`; the last one is its length.
+ * (Waiting for a real unload instead would lose the end of every session whose page stays in
+ * the cache until it is evicted, which runs no code.)
+ */
+import { EVENT_BY_TYPE } from '../schema/registry.js';
+import { MAX_DURATION_MS } from '../schema/units.js';
+import type { Intake } from './intake.js';
+import { sessionStartFields } from './page-info.js';
+import type { BrowserGlobals } from './platform.js';
+import { startSession, type Session } from './session.js';
+import { toQueuedTuple, type QueuedTuple } from './tuple.js';
+import type { SessionInfo } from './types.js';
+
+/** Why a session ended (the wire's `session_end.reason`). */
+export type SessionEndReason = 'pagehide' | 'inactivity' | 'stop';
+
+/** What the tracker needs. */
+export interface SessionTrackerOptions {
+  g: BrowserGlobals;
+  now: () => number;
+  inactivityMs: number;
+  intake: Intake;
+  /** `session_start`'s `sdk` (and `gpu`) until {@link SessionTracker.setInfo} changes them. */
+  info: SessionInfo & { sdk: string };
+  /** A session started after an earlier one (the client reads the scene's flags again). */
+  renewed: () => void;
+  /** A session ended for inactivity (the client sends what is queued). */
+  idled: () => void;
+  /** Run a timer callback without letting it throw. */
+  guard: (what: string, fn: () => void) => void;
+}
+
+/** The tracker's handle. */
+export interface SessionTracker {
+  /** The live session, `undefined` between sessions. */
+  readonly current: Session | undefined;
+  /**
+   * The session an event at `t` belongs to: the live one, or — for user activity — a new one
+   * when there is none or the live one went idle. `undefined` for a passive event between sessions.
+   */
+  at(t: number, activity: boolean): Session | undefined;
+  /** User input on the page at `t`. */
+  input(t: number): void;
+  /** End the live session. */
+  end(reason: SessionEndReason, t: number): void;
+  /** The page came back from the back/forward cache at `t`: resume the session if it is recent. */
+  resume(t: number): void;
+  /** The page is visible again: end the session now if it went idle while hidden. */
+  checkIdle(): void;
+  /** Set `session_start` fields for the next sessions, and for the live one while unsent. */
+  setInfo(info: SessionInfo): void;
+  /** Stop the inactivity timer. */
+  dispose(): void;
+}
+
+/** Start tracking sessions; the first one starts now. */
+export function createSessionTracker(o: SessionTrackerOptions): SessionTracker {
+  let session: Session | undefined;
+  /** The live session's start tuple and fields, while they may still be patched. */
+  let start: { session: Session; tuple: QueuedTuple; fields: Record<string, unknown> } | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let disposed = false;
+  const info = { ...o.info };
+
+  function arm(ms: number): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = disposed ? undefined : setTimeout(() => o.guard('inactivity check', checkIdle), ms);
+  }
+
+  function begin(t: number): Session {
+    const next = startSession(o.g, t);
+    session = next;
+    const fields = sessionStartFields(o.g, info.sdk, info.gpu) as unknown as Record<string, unknown>;
+    const tuple = o.intake.enqueue(EVENT_BY_TYPE.session_start, fields, t, next);
+    start = tuple ? { session: next, tuple, fields } : undefined;
+    arm(o.inactivityMs);
+    return next;
+  }
+
+  function end(reason: SessionEndReason, t: number): void {
+    const live = session;
+    if (!live || live.ended) return;
+    live.ended = true;
+    const durationMs = Math.min(MAX_DURATION_MS, Math.max(0, Math.round(t - live.startedAt)));
+    o.intake.enqueue(EVENT_BY_TYPE.session_end, { reason, durationMs }, t, live);
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+  }
+
+  function checkIdle(): void {
+    timer = undefined;
+    if (disposed || !session || session.ended) return;
+    const t = o.now();
+    const idle = t - session.lastActivityAt;
+    if (idle >= o.inactivityMs) {
+      end('inactivity', t);
+      o.idled();
+    } else {
+      arm(o.inactivityMs - idle);
+    }
+  }
+
+  function at(t: number, activity: boolean): Session | undefined {
+    if (session && !session.ended) {
+      if (!activity) return session;
+      if (t - session.lastActivityAt < o.inactivityMs) {
+        session.lastActivityAt = t;
+        return session;
+      }
+      end('inactivity', t);
+    }
+    if (!activity || disposed) return undefined;
+    const renewed = session !== undefined;
+    const next = begin(t);
+    if (renewed) o.renewed();
+    return next;
+  }
+
+  begin(o.now());
+
+  return {
+    get current() {
+      return session && !session.ended ? session : undefined;
+    },
+    at,
+    input(t) {
+      if (session && !session.ended && t - session.lastActivityAt < o.inactivityMs) session.lastActivityAt = t;
+      else at(t, true);
+    },
+    end,
+    resume(t) {
+      const last = session;
+      if (disposed || !last || !last.ended || t - last.lastActivityAt >= o.inactivityMs) return;
+      last.ended = false;
+      arm(o.inactivityMs - (t - last.lastActivityAt));
+    },
+    checkIdle() {
+      if (session && !session.ended && o.now() - session.lastActivityAt >= o.inactivityMs) checkIdle();
+    },
+    setInfo(next) {
+      if (next.sdk !== undefined) info.sdk = next.sdk;
+      if (next.gpu !== undefined) info.gpu = next.gpu;
+      // Patch the live session_start while no batch of its session has been cut.
+      if (!start || start.session !== session || start.session.nextSeq !== 0) return;
+      const fields: Record<string, unknown> = { ...start.fields, sdk: info.sdk };
+      if (info.gpu !== undefined) fields.gpu = info.gpu;
+      const def = EVENT_BY_TYPE.session_start;
+      if (o.intake.check(def, fields) !== null) return;
+      const fresh = toQueuedTuple(def, fields, start.tuple[1] as number);
+      start.tuple.length = 0;
+      for (const value of fresh) start.tuple.push(value);
+      start.fields = fields;
+    },
+    dispose() {
+      disposed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
