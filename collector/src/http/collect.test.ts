@@ -238,6 +238,8 @@ describe.each(DRIVERS)('POST /api/v1/collect on the %s store', (driver) => {
 
     const config = await fetch(`${c.url}/api/v1/config?scene=gaze-scene`, { headers: { Authorization: `Bearer ${c.pk}` } });
     const flags = (await config.json()) as { capture: Record<string, boolean> };
+    expect(config.headers.get('cache-control')).toBe('private, max-age=30');
+    expect(config.headers.get('vary')).toContain('Authorization');
     expect(flags.capture.gaze).toBe(true);
     expect(flags.capture.hover_dwell).toBe(false);
 

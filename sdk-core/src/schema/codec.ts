@@ -33,11 +33,11 @@ export function encodeEvent(event: VantageEvent, t0: number, ids: IdTable): unkn
   for (let i = 0; i < def.keys.length; i++) {
     const key = def.keys[i] as string;
     let value = record[key];
-    if (value === undefined) {
+    if (value === undefined || value === null) {
       tuple.push(null);
       continue;
     }
-    if (key === 'mesh') value = ids.intern(value as string);
+    if (def.meshKeys.includes(key)) value = ids.intern(value as string);
     tuple.push(value);
     last = tuple.length - 1;
   }

@@ -178,6 +178,14 @@ describe('encode and decode', () => {
     expect(validators.checkEnvelope([1, 2])).not.toBeNull();
   });
 
+  it('encodes a null mesh as absent, without putting it in the ids table', () => {
+    const move = { type: 'pointer_move', t: T0, x: 1, y: 2, mesh: null } as unknown as VantageEvent;
+    const batch = encodeBatch(header, [move]);
+    expect(batch.ids ?? []).toEqual([]);
+    expect(batch.events[0]).toEqual([4, 0, 1, 2]);
+    expect(validators.decodeEvent(batch.events[0], batch)).toMatchObject({ ok: true, event: { type: 'pointer_move', x: 1, y: 2 } });
+  });
+
   it('treats null in an optional middle field as absent', () => {
     const batch = encodeBatch(header, [{ type: 'pointer_move', t: T0, x: 1, y: 2, hx: 5, hy: 6, hz: 7 }]);
     expect(batch.events[0]).toEqual([4, 0, 1, 2, null, 5, 6, 7]);

@@ -28,6 +28,8 @@ export function getConfig(deps: AppDeps) {
     const sceneId = sceneIdOf(ctx.query.scene);
     const scene = await deps.tenants.scene(key.projectId, sceneId);
     ctx.set('Cache-Control', 'private, max-age=30');
+    // The answer depends on the key's project: caches must not serve it for another key.
+    ctx.vary('Authorization');
     ctx.body = { scene: sceneId, capture: scene.capture, sampling: scene.sampling };
   };
 }
