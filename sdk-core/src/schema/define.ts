@@ -2,7 +2,8 @@
  * `defineEvent` — the one way an event type is declared. The registry derives the union type,
  * the validators, the wire codec and the capture channels from these definitions.
  */
-import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
+import type { Static, TObject, TProperties } from '@sinclair/typebox';
+import { T } from './builders.js';
 import { MESH_REF } from './units.js';
 
 /** A declared event type: its name, its one-byte wire code, whether it is opt-in, its fields. */
@@ -41,7 +42,7 @@ export function defineEvent<const T extends string, F extends TProperties>(def: 
   description: string;
   fields: F;
 }): EventDef<T, F> {
-  const schema = Type.Object(def.fields, { additionalProperties: false });
+  const schema = T.Object(def.fields, { additionalProperties: false });
   const keys = Object.keys(def.fields);
   const required = new Set(schema.required ?? []);
   let requiredCount = 0;

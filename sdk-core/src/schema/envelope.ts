@@ -5,7 +5,8 @@
  * `[code, dtMs, ...fields]` whose time is `t0 + dtMs` and whose mesh fields index `ids`.
  * Unknown envelope keys (for example a project id) are ignored: the key alone decides the project.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { T } from './builders.js';
 import { int, MAX_MESH_IDS, MAX_MESH_ID_LENGTH, text } from './units.js';
 
 /** The wire schema version this package speaks. */
@@ -24,24 +25,24 @@ export const SESSION_ID_PATTERN = '^[A-Za-z0-9_-]{8,64}$';
 export const SCENE_ID_PATTERN = '^[A-Za-z0-9_.:/-]{1,128}$';
 
 /** Schema of the batch envelope (events are checked one by one, not here). */
-export const BatchEnvelope = Type.Object(
+export const BatchEnvelope = T.Object(
   {
-    v: Type.Literal(SCHEMA_VERSION, { description: 'wire schema version' }),
-    key: Type.Optional(text(200, 'API key, for sendBeacon which cannot set headers')),
-    sid: Type.String({ pattern: SESSION_ID_PATTERN, description: 'in-memory session id' }),
+    v: T.Literal(SCHEMA_VERSION, { description: 'wire schema version' }),
+    key: T.Optional(text(200, 'API key, for sendBeacon which cannot set headers')),
+    sid: T.String({ pattern: SESSION_ID_PATTERN, description: 'in-memory session id' }),
     seq: int(0, 2_147_483_647, 'per-session batch sequence number (retries reuse it)'),
-    scene: Type.String({ pattern: SCENE_ID_PATTERN, description: 'scene id' }),
+    scene: T.String({ pattern: SCENE_ID_PATTERN, description: 'scene id' }),
     sentAt: epochMs('client send time'),
     t0: epochMs('base time of the events'),
-    ids: Type.Optional(
-      Type.Array(text(MAX_MESH_ID_LENGTH, 'mesh id', 1), {
+    ids: T.Optional(
+      T.Array(text(MAX_MESH_ID_LENGTH, 'mesh id', 1), {
         maxItems: MAX_MESH_IDS,
         description: 'mesh id table indexed by mesh fields',
       }),
     ),
-    anon: Type.Optional(text(128, 'anonymous id supplied by the app', 1)),
-    user: Type.Optional(text(128, 'user id supplied by the app', 1)),
-    events: Type.Array(Type.Unknown(), { maxItems: MAX_BATCH_EVENTS, description: 'event tuples' }),
+    anon: T.Optional(text(128, 'anonymous id supplied by the app', 1)),
+    user: T.Optional(text(128, 'user id supplied by the app', 1)),
+    events: T.Array(T.Unknown(), { maxItems: MAX_BATCH_EVENTS, description: 'event tuples' }),
   },
   { additionalProperties: true },
 );

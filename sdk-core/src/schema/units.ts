@@ -5,7 +5,8 @@
  * three, so every quantity is an integer in a documented unit rather than a float64 (nine bytes).
  * Coordinates are three.js native — right-handed, y up — in millimetres on the wire.
  */
-import { Type, type TInteger, type TString, type TBoolean, type TOptional } from '@sinclair/typebox';
+import type { TInteger, TString, TBoolean, TOptional } from '@sinclair/typebox';
+import { T } from './builders.js';
 
 /** Largest coordinate magnitude on the wire, in millimetres (10 km). */
 export const MAX_COORD_MM = 10_000_000;
@@ -27,17 +28,17 @@ export const MESH_REF = 'vantage:meshRef';
 
 /** An integer field in [min, max] with a description that names its unit. */
 export function int(minimum: number, maximum: number, description: string): TInteger {
-  return Type.Integer({ minimum, maximum, description });
+  return T.Integer({ minimum, maximum, description });
 }
 
 /** A string field of at most `maxLength` characters, without NUL (which PostgreSQL text refuses). */
 export function text(maxLength: number, description: string, minLength = 0): TString {
-  return Type.String({ minLength, maxLength, pattern: '^[^\\u0000]*$', description });
+  return T.String({ minLength, maxLength, pattern: '^[^\\u0000]*$', description });
 }
 
 /** A boolean field. */
 export function flag(description: string): TBoolean {
-  return Type.Boolean({ description });
+  return T.Boolean({ description });
 }
 
 /** A coordinate in millimetres, three.js world space. */
@@ -47,7 +48,7 @@ export function mm(description: string): TInteger {
 
 /** An optional coordinate in millimetres. */
 export function optMm(description: string): TOptional<TInteger> {
-  return Type.Optional(mm(description));
+  return T.Optional(mm(description));
 }
 
 /** A quaternion component scaled by {@link QUAT_SCALE}. */
@@ -72,7 +73,7 @@ export function ndc(axis: 'x' | 'y'): TInteger {
 
 /** A reference to a mesh: an index into the batch's `ids` table, resolved to the id string. */
 export function meshRef(description = 'mesh, as an index into the batch ids table'): TInteger {
-  return Type.Integer({ minimum: 0, maximum: MAX_MESH_IDS - 1, description, [MESH_REF]: true });
+  return T.Integer({ minimum: 0, maximum: MAX_MESH_IDS - 1, description, [MESH_REF]: true });
 }
 
 /** Metres to wire millimetres. */

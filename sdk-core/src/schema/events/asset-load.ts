@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { T } from '../builders.js';
 import { defineEvent } from '../define.js';
 import { count, durationMs, flag, text } from '../units.js';
 
@@ -10,12 +10,12 @@ export const assetLoad = defineEvent({
   fields: {
     /** Asset URL; the collector drops its query string. */
     url: text(1024, 'asset URL (query string dropped by the collector)', 1),
-    kind: Type.Union(
-      ['model', 'texture', 'environment', 'audio', 'other'].map((k) => Type.Literal(k)),
+    kind: T.Union(
+      ['model', 'texture', 'environment', 'audio', 'other'].map((k) => T.Literal(k)),
       { description: 'asset kind, from the file extension' },
     ),
     durationMs: durationMs('load time'),
     ok: flag('false when the load failed'),
-    bytes: Type.Optional(count('transferred bytes, when known')),
+    bytes: T.Optional(count('transferred bytes, when known')),
   },
 });

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { T } from '../builders.js';
 import { defineEvent } from '../define.js';
 import { int, mm, quat } from '../units.js';
 
@@ -19,6 +19,6 @@ export const camera = defineEvent({
     qz: quat('z'),
     qw: quat('w'),
     /** Vertical field of view × 10, sent when it changed. */
-    fov10: Type.Optional(int(10, 1790, 'vertical field of view (degrees × 10)')),
+    fov10: T.Optional(int(10, 1790, 'vertical field of view (degrees × 10)')),
   },
 });

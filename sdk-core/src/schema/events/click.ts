@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { T } from '../builders.js';
 import { defineEvent } from '../define.js';
 import { int, meshRef, ndc, optMm } from '../units.js';
 
@@ -12,7 +12,7 @@ export const click = defineEvent({
     y: ndc('y'),
     /** `PointerEvent.button`: 0 main, 1 middle, 2 secondary. */
     button: int(0, 4, 'pointer button'),
-    mesh: Type.Optional(meshRef()),
+    mesh: T.Optional(meshRef()),
     hx: optMm('hit point x'),
     hy: optMm('hit point y'),
     hz: optMm('hit point z'),

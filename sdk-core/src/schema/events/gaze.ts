@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { T } from '../builders.js';
 import { defineEvent } from '../define.js';
 import { mm, meshRef } from '../units.js';
 
@@ -12,6 +12,6 @@ export const gaze = defineEvent({
     hx: mm('gaze hit point x'),
     hy: mm('gaze hit point y'),
     hz: mm('gaze hit point z'),
-    mesh: Type.Optional(meshRef()),
+    mesh: T.Optional(meshRef()),
   },
 });

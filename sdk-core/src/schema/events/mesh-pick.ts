@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { T } from '../builders.js';
 import { defineEvent } from '../define.js';
 import { meshRef, optMm } from '../units.js';
 
@@ -9,7 +9,7 @@ export const meshPick = defineEvent({
   description: 'A mesh was picked (selected), by click or by the app.',
   fields: {
     mesh: meshRef(),
-    source: Type.Union([Type.Literal('pointer'), Type.Literal('app')], {
+    source: T.Union([T.Literal('pointer'), T.Literal('app')], {
       description: 'pointer: a click landed on it; app: the app called pick()',
     }),
     hx: optMm('hit point x'),

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { T } from '../builders.js';
 import { defineEvent } from '../define.js';
 import { meshRef, ndc, optMm } from '../units.js';
 
@@ -10,7 +10,7 @@ export const pointerMove = defineEvent({
   fields: {
     x: ndc('x'),
     y: ndc('y'),
-    mesh: Type.Optional(meshRef()),
+    mesh: T.Optional(meshRef()),
     hx: optMm('hit point x'),
     hy: optMm('hit point y'),
     hz: optMm('hit point z'),

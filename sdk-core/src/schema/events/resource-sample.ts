@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { T } from '../builders.js';
 import { defineEvent } from '../define.js';
 import { count } from '../units.js';
 
@@ -12,6 +12,6 @@ export const resourceSample = defineEvent({
     geometries: count('live geometries'),
     textures: count('live textures'),
     programs: count('compiled shader programs'),
-    heapKb: Type.Optional(count('used JS heap (KiB), where the browser reports it')),
+    heapKb: T.Optional(count('used JS heap (KiB), where the browser reports it')),
   },
 });

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { T } from '../builders.js';
 import { defineEvent } from '../define.js';
 import { count, text } from '../units.js';
 
@@ -10,9 +10,9 @@ export const runtimeError = defineEvent({
   description: 'An uncaught error or unhandled promise rejection.',
   fields: {
     message: text(1024, 'error message', 1),
-    source: Type.Optional(text(512, 'script URL (query string dropped by the collector)')),
-    line: Type.Optional(count('line number')),
-    col: Type.Optional(count('column number')),
-    stack: Type.Optional(text(4096, 'stack trace')),
+    source: T.Optional(text(512, 'script URL (query string dropped by the collector)')),
+    line: T.Optional(count('line number')),
+    col: T.Optional(count('column number')),
+    stack: T.Optional(text(4096, 'stack trace')),
   },
 });

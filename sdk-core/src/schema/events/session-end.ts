@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { T } from '../builders.js';
 import { defineEvent } from '../define.js';
 import { durationMs } from '../units.js';
 
@@ -8,10 +8,10 @@ export const sessionEnd = defineEvent({
   code: 2,
   description: 'A session ended: page hidden, inactivity timeout or stop().',
   fields: {
-    reason: Type.Union([
-      Type.Literal('pagehide'),
-      Type.Literal('inactivity'),
-      Type.Literal('stop'),
+    reason: T.Union([
+      T.Literal('pagehide'),
+      T.Literal('inactivity'),
+      T.Literal('stop'),
     ], { description: 'why the session ended' }),
     /** Wall time from session_start to this event. */
     durationMs: durationMs('session wall time'),

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { T } from '../builders.js';
 import { defineEvent } from '../define.js';
 import { int, text } from '../units.js';
 
@@ -18,10 +18,10 @@ export const sessionStart = defineEvent({
     /** SDK name and version, e.g. `three/0.1.0`. */
     sdk: text(32, 'SDK name/version', 1),
     /** Referrer URL; the collector keeps its origin only. */
-    referrer: Type.Optional(text(2048, 'referrer URL; reduced to its origin by the collector')),
+    referrer: T.Optional(text(2048, 'referrer URL; reduced to its origin by the collector')),
     /** BCP 47 language tag of the browser. */
-    lang: Type.Optional(text(35, 'BCP 47 language tag')),
+    lang: T.Optional(text(35, 'BCP 47 language tag')),
     /** A coarse GPU class computed by the SDK (never the unmasked renderer string). */
-    gpu: Type.Optional(text(32, 'coarse GPU class, e.g. "integrated", "discrete", "software"')),
+    gpu: T.Optional(text(32, 'coarse GPU class, e.g. "integrated", "discrete", "software"')),
   },
 });
