@@ -181,3 +181,36 @@ export const auditLog = pgTable(
     index('audit_log_project_id_at_idx').on(t.projectId, t.at),
   ],
 );
+
+/**
+ * Random salts of the privacy module (`collector/src/privacy/salts.ts`), one per project, kind
+ * and rotation period. `visitor` salts key the visitor hash; a period lasts the project's
+ * `hash_rotation_hours` (or `HASH_ROTATION_HOURS`), and a salt is kept through the following
+ * period too, so a visit that spans a rotation is not split. `ip` salts key `ip_hash`; a period
+ * is one UTC day and the salt is kept for that day only. A salt is deleted once `expires_at` has
+ * passed, so hashes of earlier periods cannot be recomputed. `period_hours` is part of the key,
+ * so a changed rotation setting starts new periods rather than reusing a salt past its lifetime.
+ */
+export const visitorSalts = pgTable(
+  'visitor_salts',
+  {
+    projectId: uuid('project_id').notNull(),
+    /** `visitor` (visitor hash) or `ip` (`ip_hash`, daily). */
+    kind: text('kind').notNull(),
+    /** Length of the rotation period in hours (1–8760). */
+    periodHours: integer('period_hours').notNull(),
+    /** Start of the period: a multiple of `period_hours` since the Unix epoch (UTC). */
+    periodStart: timestamptz('period_start').notNull(),
+    /** When the salt is deleted: the end of its period, plus one period for `visitor` salts. */
+    expiresAt: timestamptz('expires_at').notNull(),
+    /** 32 random bytes. */
+    salt: bytea('salt').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.kind, t.periodHours, t.periodStart] }),
+    check('visitor_salts_kind_check', sql`${t.kind} in ('visitor', 'ip')`),
+    check('visitor_salts_period_hours_check', sql`${t.periodHours} between 1 and 8760`),
+    check('visitor_salts_salt_length_check', sql`octet_length(${t.salt}) = 32`),
+  ],
+);
