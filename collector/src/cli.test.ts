@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, DRIVERS, type TestDatabase } from './testing/harness.js';
 import { printedKeys, runCli } from './testing/cli-process.js';
+import { loadConfig } from './config.js';
 
 const COMMANDS = ['serve', 'init', 'projects create', 'projects list', 'keys create', 'keys list', 'keys revoke'];
 
@@ -105,5 +106,19 @@ describe.each(DRIVERS)('vantage commands on the %s store', (driver) => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('takes off, a hop count, or addresses and CIDRs of IPv4 and IPv6', () => {
+    expect(loadConfig({}).trustProxy).toEqual({ kind: 'off' });
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ kind: 'hops', hops: 2 });
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,fd00::/8' }).trustProxy).toEqual({ kind: 'cidrs', cidrs: ['10.0.0.0/8', '192.168.1.7', 'fd00::/8'] });
+  });
+
+  it.each(['10.0.0/8', '10.0.0.0/33', 'proxy.internal', '127.1'])('refuses "%s" at start, naming the variable', async (value) => {
+    const result = await runCli(['serve'], { TRUST_PROXY: value });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('TRUST_PROXY must be off, a hop count or CIDRs');
   });
 });

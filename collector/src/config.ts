@@ -3,6 +3,7 @@
  * (PRODUCT.md); every one is listed in the README's configuration table.
  */
 import { resolve } from 'node:path';
+import { parseTrustedProxies } from './privacy/client-address.js';
 
 /** Privacy mode of a project; see PRODUCT.md "Privacy". */
 export type PrivacyMode = 'standard' | 'strict' | 'paranoid';
@@ -81,10 +82,10 @@ function trustProxy(raw: string | undefined): TrustProxy {
   if (value === '' || value === 'off' || value === 'false' || value === '0') return { kind: 'off' };
   if (/^\d+$/.test(value)) return { kind: 'hops', hops: Number(value) };
   const cidrs = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const cidr of cidrs) {
-    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(cidr)) {
-      throw new ConfigError(`TRUST_PROXY must be off, a hop count or CIDRs, got "${value}"`);
-    }
+  try {
+    parseTrustedProxies(cidrs);
+  } catch (error) {
+    throw new ConfigError(`TRUST_PROXY must be off, a hop count or CIDRs: ${(error as Error).message}`);
   }
   return { kind: 'cidrs', cidrs };
 }
