@@ -7,7 +7,9 @@ import Koa from 'koa';
 import { grantKnownOrigin, preflight } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { errorBoundary } from './errors.js';
+import { listAudit } from './routes/audit.js';
 import { collect } from './routes/collect.js';
+import { getDlqEntry, listDlq, replayDlq } from './routes/dlq.js';
 import { healthz, readyz } from './routes/health.js';
 import { landing } from './routes/landing.js';
 import { getConfig, putScene } from './routes/scenes.js';
@@ -25,6 +27,10 @@ export function createApp(deps: AppDeps): Koa {
   router.post('/api/v1/collect', collect(deps));
   router.get('/api/v1/config', getConfig(deps));
   router.put('/api/v1/scenes/:sceneId', putScene(deps));
+  router.get('/api/v1/audit', listAudit(deps));
+  router.get('/api/v1/dlq', listDlq(deps));
+  router.post('/api/v1/dlq/replay', replayDlq(deps));
+  router.get('/api/v1/dlq/:id', getDlqEntry(deps));
 
   app.use(errorBoundary(deps.log, grantKnownOrigin(deps)));
   app.use(preflight(deps));
