@@ -10,6 +10,7 @@
  * Times are corrected with the skew of the original request (its `received_at` against the
  * batch's `sentAt`), so a replayed event lands in the hour it would have landed in at first.
  */
+import { MAX_MESH_IDS } from '@vantage/sdk-core/schema';
 import type { CaptureFlags, VantageEvent, WireBatch, WireValidators } from '@vantage/sdk-core/schema';
 import { decodeBody } from '../ingest/decode-body.js';
 import type { AcceptedBatch, DropCounts } from '../ingest/types.js';
@@ -66,7 +67,7 @@ export async function checkEventEntry(entry: StoredDeadLetter, projectId: string
   if (!entry.envelope) return { ok: false, reason: 'invalid_envelope', detail: 'the entry has no batch envelope to replay its event in' };
   const tuple = decodeBody(entry.payload, 'application/msgpack');
   if (!tuple.ok) return { ok: false, reason: 'malformed', detail: tuple.detail };
-  const rebuilt: unknown = { ...entry.envelope, events: [tuple.value] };
+  const rebuilt: unknown = { ...envelopeForReplay(entry.envelope), events: [tuple.value] };
   const envelopeError = validators.checkEnvelope(rebuilt);
   if (envelopeError) return { ok: false, reason: 'invalid_envelope', detail: `invalid batch envelope: ${envelopeError}` };
   const batch = rebuilt as WireBatch;
@@ -91,4 +92,19 @@ export async function checkBodyEntry(entry: StoredDeadLetter, projectId: string,
   const flags = await capture(projectId, batch.scene);
   const { batch: accepted, dropped } = validateEvents(batch, projectId, flags, validators, entry.receivedAt.getTime(), entry.contentType);
   return { ok: true, batch: accepted, dropped };
+}
+
+/**
+ * A stored letter's envelope as a batch envelope: its `meshIds` (the ids its event referred to,
+ * by index) become an `ids` table in which the other slots hold a placeholder id.
+ */
+export function envelopeForReplay(stored: Record<string, unknown>): Record<string, unknown> {
+  const { meshIds, ...envelope } = stored;
+  if (meshIds === null || typeof meshIds !== 'object') return envelope;
+  const entries = Object.entries(meshIds as Record<string, unknown>);
+  const indices = entries.map(([index]) => Number(index)).filter((n) => Number.isInteger(n) && n >= 0 && n < MAX_MESH_IDS);
+  if (indices.length === 0) return envelope;
+  const ids: unknown[] = new Array<string>(Math.max(...indices) + 1).fill('_');
+  for (const [index, id] of entries) ids[Number(index)] = id;
+  return { ...envelope, ids };
 }

@@ -185,6 +185,26 @@ describe.each(DRIVERS)('POST /api/v1/dlq/replay on the %s store', (driver) => {
     expect((await sceneCounts('replay-gaze')).filter((r) => r.type === 'gaze').map((r) => r.events)).toEqual([1]);
   });
 
+  it('keeps only the mesh id an event refers to in its letter, and replays it against that id', async () => {
+    const put = await fetch(`${c.url}/api/v1/scenes/replay-mesh`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${c.sk}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ capture: { gaze: true } }),
+    });
+    expect(put.status).toBe(200);
+    const pointer = (t: number, mesh: string): VantageEvent => ({ type: 'pointer_move', t, x: 1, y: 2, mesh });
+    const batch = batchOf('replay-mesh', [pointer(T0, 'sofa/cushion'), pointer(T0 + 5, 'sofa/arm'), { ...gaze(T0 + 10), mesh: 'sofa/leg' }]);
+    expect(batch.ids).toEqual(['sofa/cushion', 'sofa/arm', 'sofa/leg']);
+    const [id, ...more] = await deadLettersFromOld(batch);
+    expect(more).toEqual([]);
+    const [letter] = await store.query<{ envelope: Record<string, unknown> }>('SELECT envelope FROM dlq WHERE project_id = $1 AND id = $2', [c.project.id, id]);
+    expect(letter?.envelope.ids).toBeUndefined();
+    expect(letter?.envelope.meshIds).toEqual({ '2': 'sofa/leg' });
+
+    expect(await replayOk([id ?? ''])).toMatchObject({ replayed: 1, stillInvalid: [] });
+    expect((await sceneCounts('replay-mesh')).filter((r) => r.type === 'gaze').map((r) => r.events)).toEqual([1]);
+  });
+
   it('replays a whole body an older collector refused through the ledger; its bad events become new entries', async () => {
     const batch = batchOf('replay-body', [viewport(T0), camera(T0 + 10)], { anon: 'anon-visitor-1' });
     batch.events.push(BAD_CAMERA);

@@ -170,6 +170,34 @@ describe.each(DRIVERS)('POST /api/v1/collect on the %s store', (driver) => {
     expect(rows[0]?.envelope.key).toBeUndefined();
   });
 
+  it('keeps dead letters small: known envelope fields only, whatever else the body carried', async () => {
+    const b = batch(3);
+    const filler = 'x'.repeat(200_000);
+    b.events = [[99, 0], [99, 1], [99, 2]];
+    const res = await send(c, { ...b, padding: filler });
+    expect(res.body).toEqual({ accepted: 0, dropped: { unknown_type: 3 } });
+    const rows = await store.query<{ envelope: Record<string, unknown> }>('SELECT envelope FROM dlq WHERE project_id = $1 AND session_id = $2', [c.project.id, b.sid]);
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      expect(Object.keys(row.envelope).sort()).toEqual(['scene', 'sentAt', 'seq', 'sid', 't0', 'v']);
+      expect(JSON.stringify(row.envelope).length).toBeLessThan(300);
+    }
+  });
+
+  it('never keeps an API key in a rejected body: its secret part is masked in the DLQ', async () => {
+    const body = JSON.stringify({ v: 1, key: c.pk, seq: 'not-a-number', events: [] });
+    const res = await send(c, null, { key: null, type: 'text/plain', raw: new TextEncoder().encode(body) });
+    expect(res.status).toBe(400);
+    const rows = await store.query<{ payload: Uint8Array }>(
+      "SELECT payload FROM dlq WHERE project_id = $1 AND reason = 'invalid_envelope' ORDER BY received_at DESC LIMIT 1",
+      [c.project.id],
+    );
+    const stored = Buffer.from(rows[0]?.payload ?? []).toString('utf8');
+    expect(stored.length).toBe(body.length);
+    expect(stored).not.toContain(c.pk.slice(3));
+    expect(stored).toContain('"key":"pk_***');
+  });
+
   it('answers 400 invalid_payload to an undecodable body and keeps the raw bytes in the DLQ', async () => {
     const raw = new Uint8Array([0xc1, 0xc1, 0xff, 0x00, 0x42]);
     const res = await send(c, null, { raw });

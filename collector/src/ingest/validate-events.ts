@@ -4,7 +4,7 @@
  * its scene is dropped (and not kept), and the rest go on. One bad event never costs the batch.
  */
 import { Packr } from 'msgpackr';
-import type { CaptureFlags, VantageEvent, WireBatch, WireValidators } from '@vantage/sdk-core/schema';
+import { EVENT_BY_CODE, type CaptureFlags, type VantageEvent, type WireBatch, type WireValidators } from '@vantage/sdk-core/schema';
 import type { AcceptedBatch, DlqEntry, DropCounts } from './types.js';
 
 const packr = new Packr({ useRecords: false });
@@ -15,10 +15,34 @@ export interface ValidatedBatch {
   dropped: DropCounts;
 }
 
-/** Envelope fields kept with a dead letter so the event can be replayed in context. */
+/**
+ * Envelope fields kept with a dead letter so the event can be replayed in context: the known
+ * fields only (never the key, nor anything a client adds), so a letter's size is bounded by the
+ * schema whatever the body carried.
+ */
 export function envelopeOf(batch: WireBatch): Record<string, unknown> {
-  const { events: _events, key: _key, ...envelope } = batch;
+  const envelope: Record<string, unknown> = { v: batch.v, sid: batch.sid, seq: batch.seq, scene: batch.scene, sentAt: batch.sentAt, t0: batch.t0 };
+  if (batch.anon !== undefined) envelope.anon = batch.anon;
+  if (batch.user !== undefined) envelope.user = batch.user;
   return envelope;
+}
+
+/**
+ * The mesh ids one event tuple refers to, by index (`{"7": "sofa/leg"}`): a dead letter keeps
+ * these instead of the batch's whole `ids` table (up to 1,024 ids, which would be copied into
+ * every letter of the batch). Replay rebuilds an `ids` table from them.
+ */
+export function meshIdsOf(raw: unknown, ids: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!Array.isArray(raw) || ids === undefined || typeof raw[0] !== 'number') return undefined;
+  const def = EVENT_BY_CODE[raw[0]];
+  if (!def || def.meshKeys.length === 0) return undefined;
+  let out: Record<string, string> | undefined;
+  for (const key of def.meshKeys) {
+    const index: unknown = raw[def.keys.indexOf(key) + 2];
+    const id = typeof index === 'number' ? ids[index] : undefined;
+    if (typeof id === 'string') (out ??= {})[String(index)] = id;
+  }
+  return out;
 }
 
 /**
@@ -45,6 +69,7 @@ export function validateEvents(
     if (!result.ok) {
       dropped[result.reason] = (dropped[result.reason] ?? 0) + 1;
       envelope ??= envelopeOf(batch);
+      const meshIds = meshIdsOf(raw[i], batch.ids);
       deadLetters.push({
         projectId,
         reason: result.reason,
@@ -53,7 +78,7 @@ export function validateEvents(
         sessionId: batch.sid,
         seq: batch.seq,
         eventIndex: i,
-        envelope,
+        envelope: meshIds ? { ...envelope, meshIds } : envelope,
         payload: packr.pack(raw[i]),
       });
       continue;

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'koa';
 import type { WireBatch } from '@vantage/sdk-core/schema';
+import { maskKeys } from '../../dlq/preview.js';
 import { decodeBody, mediaType } from '../../ingest/decode-body.js';
 import { validateEvents } from '../../ingest/validate-events.js';
 import type { DlqEntry } from '../../ingest/types.js';
@@ -40,7 +41,7 @@ export function collect(deps: AppDeps) {
         projectId = (await authenticate(deps, headerToken)).projectId;
         await checkOrigin(ctx, deps, projectId);
       }
-      await keepDeadLetter(deps, { projectId, reason: 'undecodable', detail: decoded.detail, contentType, payload: body });
+      await keepDeadLetter(deps, { projectId, reason: 'undecodable', detail: decoded.detail, contentType, payload: maskKeys(body) });
       throw new HttpError(400, 'invalid_payload', decoded.detail);
     }
 
@@ -55,7 +56,7 @@ export function collect(deps: AppDeps) {
     const envelopeError = deps.validators.checkEnvelope(value);
     if (envelopeError) {
       const detail = `invalid batch envelope: ${envelopeError}`;
-      await keepDeadLetter(deps, { projectId: key.projectId, reason: 'invalid_envelope', detail, contentType, payload: body });
+      await keepDeadLetter(deps, { projectId: key.projectId, reason: 'invalid_envelope', detail, contentType, payload: maskKeys(body) });
       throw new HttpError(400, 'invalid_payload', detail);
     }
 
