@@ -4,32 +4,21 @@
  * request at all; opt-in channels stay off until the scene's config says otherwise.
  */
 import type { Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startFaultProxy, type FaultProxy, type TestPage } from '../harness/index.js';
-import { clientOptions, collectPosts, errorsOf, openClientPage, sceneFor, startClientSuite, type ClientSuite } from './setup.js';
+import { describe, expect, it } from 'vitest';
+import type { TestPage } from '../harness/index.js';
+import { clientOptions, collectPosts, errorsOf, sceneFor, useClientSuite } from './setup.js';
 
-let suite: ClientSuite;
-const opened: Array<TestPage | FaultProxy> = [];
-
-beforeAll(async () => {
-  suite = await startClientSuite(inject('postgresUrl'));
-});
-
-afterAll(async () => {
-  for (const thing of opened) await thing.close();
-  await suite?.close();
-});
+const fixture = useClientSuite();
 
 const GPC = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true });";
 const DNT = "Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1', configurable: true });";
 
 /** A page with `initScript`, and every request it makes outside the page's own origin. */
 async function watchedPage(initScript?: string): Promise<{ tab: TestPage; outside: string[] }> {
-  const tab = await openClientPage(suite, initScript);
-  opened.push(tab);
+  const tab = await fixture.page(initScript);
   const outside: string[] = [];
   tab.page.on('request', (request: Request) => {
-    if (!request.url().startsWith(suite.pages.origin)) outside.push(`${request.method()} ${request.url()}`);
+    if (!request.url().startsWith(fixture.suite.pages.origin)) outside.push(`${request.method()} ${request.url()}`);
   });
   return { tab, outside };
 }
@@ -45,7 +34,7 @@ async function trackFlushStopLeave(tab: TestPage, options: ReturnType<typeof cli
     const stopped = await client.stop();
     return { ...before, flushed, stopped, cookie: document.cookie, storage: localStorage.length + sessionStorage.length };
   }, options);
-  await tab.page.goto(suite.pages.url('/blank'));
+  await tab.page.goto(fixture.suite.pages.url('/blank'));
   return state;
 }
 
@@ -56,17 +45,16 @@ describe('sdk-core client consent (Chromium → real collector)', () => {
   ] as const) {
     it(`with ${signal} set, makes no request at all and nothing is stored`, async () => {
       const scene = sceneFor('opted-out');
-      const wire = await startFaultProxy(suite.collector.url);
-      opened.push(wire);
+      const wire = await fixture.proxy(fixture.suite.collector.url);
       const { tab, outside } = await watchedPage(script);
-      const state = await trackFlushStopLeave(tab, clientOptions(suite, scene, { flushAt: 1 }, wire.url));
+      const state = await trackFlushStopLeave(tab, clientOptions(fixture.suite, scene, { flushAt: 1 }, wire.url));
       await new Promise((resolve) => setTimeout(resolve, 1000));
 
       expect(state).toMatchObject({ active: false, optedOut: true, sessionId: undefined, flushed: true, stopped: true, cookie: '', storage: 0 });
       expect(state.stats).toMatchObject({ queuedTotal: 0, queued: 0, sentEvents: 0, beaconEvents: 0 });
       expect(outside).toEqual([]);
       expect(wire.requests).toEqual([]);
-      expect(await suite.collector.storedEvents(scene)).toBe(0);
+      expect(await fixture.suite.collector.storedEvents(scene)).toBe(0);
     });
   }
 
@@ -74,10 +62,10 @@ describe('sdk-core client consent (Chromium → real collector)', () => {
     const scene = sceneFor('ignore-opt-out');
     const { tab, outside } = await watchedPage(GPC);
     expect(await tab.page.evaluate(() => (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl)).toBe(true);
-    const state = await trackFlushStopLeave(tab, clientOptions(suite, scene, { ignoreOptOut: true }));
+    const state = await trackFlushStopLeave(tab, clientOptions(fixture.suite, scene, { ignoreOptOut: true }));
     expect(state).toMatchObject({ active: true, optedOut: false, flushed: true, stopped: true });
     expect(outside.length).toBeGreaterThan(0);
-    expect(await suite.collector.eventCounts(scene)).toEqual({ session_start: 1, camera: 20, custom: 1, session_end: 1 });
+    expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 1, camera: 20, custom: 1, session_end: 1 });
   });
 });
 
@@ -85,11 +73,10 @@ describe('sdk-core client remote capture flags (Chromium → real collector)', (
   it('drops opt-in events until the config answers with the channel on', async () => {
     const scene = sceneFor('opt-in');
     // The config answer is held back, so events tracked before it are tracked before it.
-    const wire = await startFaultProxy(suite.collector.url, (request) =>
+    const wire = await fixture.proxy(fixture.suite.collector.url, (request) =>
       request.method === 'GET' && request.path === '/api/v1/config' ? { kind: 'forward', delayMs: 1000 } : { kind: 'forward' },
     );
-    opened.push(wire);
-    const options = clientOptions(suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }, wire.url);
+    const options = clientOptions(fixture.suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }, wire.url);
     const gaze = { hx: 0, hy: 400, hz: 0, mesh: 'sofa/cushion' };
 
     // The channel is off for the scene (the default).
@@ -116,7 +103,7 @@ describe('sdk-core client remote capture flags (Chromium → real collector)', (
     expect(afterOff.stats.droppedDisabled).toBe(8);
 
     // An operator switches the channel on; a new page reads it once the config answers.
-    await suite.collector.setCapture(scene, { gaze: true });
+    await fixture.suite.collector.setCapture(scene, { gaze: true });
     const { tab: second } = await watchedPage();
     const early = await second.page.evaluate(
       ({ o, g }) => {
@@ -142,9 +129,9 @@ describe('sdk-core client remote capture flags (Chromium → real collector)', (
     expect(late).toMatchObject({ enabled: true, heard: true, flushed: true });
     expect(late.stats.droppedDisabled).toBe(4);
 
-    expect(await suite.collector.eventCounts(scene)).toEqual({ session_start: 2, camera: 1, gaze: 6 });
+    expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 2, camera: 1, gaze: 6 });
     const configRequests = wire.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/config');
-    expect(configRequests.map((r) => r.headers.authorization)).toEqual([`Bearer ${suite.collector.pk}`, `Bearer ${suite.collector.pk}`]);
+    expect(configRequests.map((r) => r.headers.authorization)).toEqual([`Bearer ${fixture.suite.collector.pk}`, `Bearer ${fixture.suite.collector.pk}`]);
     expect(collectPosts(wire.requests)).toHaveLength(2);
     expect(await errorsOf(first)).toEqual([]);
     expect(await errorsOf(second)).toEqual([]);

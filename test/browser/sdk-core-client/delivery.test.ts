@@ -4,37 +4,19 @@
  * outages, rate limits, refusals and page hide. A forwarding proxy in front of the collector
  * injects the faults and shows what went over the wire.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy, type TestPage } from '../harness/index.js';
-import { batchOf, clientOptions, collectPosts, errorsOf, openClientPage, sceneFor, startClientSuite, type ClientSuite } from './setup.js';
+import { batchOf, clientOptions, collectPosts, errorsOf, sceneFor, useClientSuite } from './setup.js';
 
-let suite: ClientSuite;
-const opened: Array<TestPage | FaultProxy> = [];
+const fixture = useClientSuite();
 
-beforeAll(async () => {
-  suite = await startClientSuite(inject('postgresUrl'));
-});
+const page = (): Promise<TestPage> => fixture.page();
 
-afterAll(async () => {
-  for (const thing of opened) await thing.close();
-  await suite?.close();
-});
-
-async function page(): Promise<TestPage> {
-  const tab = await openClientPage(suite);
-  opened.push(tab);
-  return tab;
-}
-
-async function proxy(...args: Parameters<typeof startFaultProxy>): Promise<FaultProxy> {
-  const p = await startFaultProxy(...args);
-  opened.push(p);
-  return p;
-}
+const proxy = (...args: Parameters<typeof startFaultProxy>): Promise<FaultProxy> => fixture.proxy(...args);
 
 /** Distinct (session, seq) pairs of stored batches, and their event total. */
 async function ledger(scene: string): Promise<{ rows: number; distinct: number; events: number }> {
-  const batches = await suite.collector.batches(scene);
+  const batches = await fixture.suite.collector.batches(scene);
   return {
     rows: batches.length,
     distinct: new Set(batches.map((b) => `${b.sessionId}/${b.seq}`)).size,
@@ -45,7 +27,7 @@ async function ledger(scene: string): Promise<{ rows: number; distinct: number; 
 describe('sdk-core client delivery (Chromium → real collector)', () => {
   it('stores exactly what the page tracked, in msgpack batches of one session numbered from 0, with no cookie or storage', async () => {
     const scene = sceneFor('counts');
-    const wire = await proxy(suite.collector.url);
+    const wire = await proxy(fixture.suite.collector.url);
     const tab = await page();
     const result = await tab.page.evaluate(async (options) => {
       const client = window.vantageTest.start(options);
@@ -55,16 +37,16 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
       client.custom('variant_selected', { variant: 'velvet-green' });
       const ok = await client.flush();
       return { ok, sid: client.sessionId, stats: { ...client.stats }, cookie: document.cookie, local: localStorage.length, session: sessionStorage.length };
-    }, clientOptions(suite, scene, { flushIntervalMs: 60_000, maxBatchEvents: 40 }, wire.url));
+    }, clientOptions(fixture.suite, scene, { flushIntervalMs: 60_000, maxBatchEvents: 40 }, wire.url));
 
     expect(result.ok).toBe(true);
-    expect(await suite.collector.eventCounts(scene)).toEqual({ session_start: 1, camera: 120, pointer_move: 30, click: 3, custom: 1 });
+    expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 1, camera: 120, pointer_move: 30, click: 3, custom: 1 });
     expect(result.stats).toMatchObject({ queuedTotal: 155, sentEvents: 155, sentBatches: 4, retries: 0, droppedOverflow: 0, droppedInvalid: 0 });
     const posts = collectPosts(wire.requests);
     expect(posts).toHaveLength(4);
     for (const post of posts) {
       expect(post.headers['content-type']).toBe('application/msgpack');
-      expect(post.headers.authorization).toBe(`Bearer ${suite.collector.pk}`);
+      expect(post.headers.authorization).toBe(`Bearer ${fixture.suite.collector.pk}`);
       expect(post.headers.cookie).toBeUndefined();
       expect(post.status).toBe(202);
       expect(post.body.byteLength).toBeLessThan(32_768);
@@ -88,26 +70,26 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
     await a.page.evaluate((options) => {
       const client = window.vantageTest.start(options);
       for (let i = 0; i < 9; i++) client.custom('step', { i });
-    }, clientOptions(suite, bySize, { flushAt: 10, flushIntervalMs: 600_000 }));
-    await expect.poll(() => suite.collector.storedEvents(bySize), { timeout: 5000 }).toBe(10);
+    }, clientOptions(fixture.suite, bySize, { flushAt: 10, flushIntervalMs: 600_000 }));
+    await expect.poll(() => fixture.suite.collector.storedEvents(bySize), { timeout: 5000 }).toBe(10);
 
     const b = await page();
     await b.page.evaluate((options) => {
       const client = window.vantageTest.start(options);
       for (let i = 0; i < 3; i++) client.custom('step', { i });
-    }, clientOptions(suite, byTime, { flushAt: 1000, flushIntervalMs: 300 }));
-    await expect.poll(() => suite.collector.storedEvents(byTime), { timeout: 5000 }).toBe(4);
+    }, clientOptions(fixture.suite, byTime, { flushAt: 1000, flushIntervalMs: 300 }));
+    await expect.poll(() => fixture.suite.collector.storedEvents(byTime), { timeout: 5000 }).toBe(4);
   });
 
   it('loses nothing and doubles nothing when an answer is lost and the collector goes down and comes back', async () => {
     const scene = sceneFor('outage');
     // The first batch reaches the collector, but its answer comes after the client gave up waiting.
     let posts = 0;
-    const wire = await proxy(suite.collector.url, (request) =>
+    const wire = await proxy(fixture.suite.collector.url, (request) =>
       request.method === 'POST' && request.path === '/api/v1/collect' && posts++ === 0 ? { kind: 'forward', answerDelayMs: 2500 } : { kind: 'forward' },
     );
     const tab = await page();
-    const options = clientOptions(suite, scene, { flushAt: 20, maxBatchEvents: 20, flushIntervalMs: 200, requestTimeoutMs: 1000 }, wire.url);
+    const options = clientOptions(fixture.suite, scene, { flushAt: 20, maxBatchEvents: 20, flushIntervalMs: 200, requestTimeoutMs: 1000 }, wire.url);
     await tab.page.evaluate((o) => {
       const client = window.vantageTest.start(o);
       for (let i = 0; i < 40; i++) client.custom('before_outage', { i });
@@ -122,11 +104,11 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(await suite.collector.storedEvents(scene)).toBe(41);
+    expect(await fixture.suite.collector.storedEvents(scene)).toBe(41);
     await wire.up();
 
-    await expect.poll(() => suite.collector.storedEvents(scene), { timeout: 30_000 }).toBe(101);
-    expect(await suite.collector.eventCounts(scene)).toEqual({ session_start: 1, custom: 100 });
+    await expect.poll(() => fixture.suite.collector.storedEvents(scene), { timeout: 30_000 }).toBe(101);
+    expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 1, custom: 100 });
     const stored = await ledger(scene);
     expect(stored).toEqual({ rows: stored.distinct, distinct: stored.rows, events: 101 });
 
@@ -150,7 +132,7 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
   it('honours a 429 with Retry-After: the same batch goes again after at least that long, and is stored once', async () => {
     const scene = sceneFor('rate-limited');
     let posts = 0;
-    const wire = await proxy(suite.collector.url, (request) => {
+    const wire = await proxy(fixture.suite.collector.url, (request) => {
       if (request.method === 'POST' && request.path === '/api/v1/collect' && posts++ === 0) {
         return { kind: 'respond', status: 429, headers: { 'Retry-After': '1' }, body: '{"error":"rate_limited","message":"slow down"}' };
       }
@@ -161,9 +143,9 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
       const client = window.vantageTest.start(options);
       for (let i = 0; i < 10; i++) client.custom('rate', { i });
       return client.flush();
-    }, clientOptions(suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }, wire.url));
+    }, clientOptions(fixture.suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }, wire.url));
     expect(flushed).toBe(false);
-    await expect.poll(() => suite.collector.storedEvents(scene), { timeout: 10_000 }).toBe(11);
+    await expect.poll(() => fixture.suite.collector.storedEvents(scene), { timeout: 10_000 }).toBe(11);
 
     const sent = collectPosts(wire.requests);
     expect(sent.map((p) => p.status)).toEqual([429, 202]);
@@ -177,7 +159,7 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
   it('does not retry a 400: the batch is reported and dropped, later batches go on', async () => {
     const scene = sceneFor('refused');
     let posts = 0;
-    const wire = await proxy(suite.collector.url, (request) => {
+    const wire = await proxy(fixture.suite.collector.url, (request) => {
       if (request.method === 'POST' && request.path === '/api/v1/collect' && posts++ === 0) {
         return { kind: 'respond', status: 400, body: '{"error":"invalid_payload","message":"refused by the test"}' };
       }
@@ -188,7 +170,7 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
       const client = window.vantageTest.start(options);
       for (let i = 0; i < 10; i++) client.custom('refused', { i });
       return client.flush();
-    }, clientOptions(suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }, wire.url));
+    }, clientOptions(fixture.suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }, wire.url));
     expect(first).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(collectPosts(wire.requests)).toHaveLength(1);
@@ -204,14 +186,14 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
       [0, 11],
       [1, 5],
     ]);
-    expect(await suite.collector.eventCounts(scene)).toEqual({ custom: 5 });
+    expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ custom: 5 });
     const stats = await tab.page.evaluate(() => ({ ...window.vantageTest.client?.stats }));
     expect(stats).toMatchObject({ droppedUndelivered: 11, retries: 0, sentEvents: 5 });
   });
 
   it('keeps the queue bounded: the oldest events are dropped, counted and reported; the newest arrive', async () => {
     const scene = sceneFor('overflow');
-    const wire = await proxy(suite.collector.url);
+    const wire = await proxy(fixture.suite.collector.url);
     const tab = await page();
     const result = await tab.page.evaluate(async (options) => {
       const client = window.vantageTest.start(options);
@@ -219,10 +201,10 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
       const flushed = await client.flush();
       const stopped = await client.stop();
       return { flushed, stopped, stats: { ...client.stats } };
-    }, clientOptions(suite, scene, { maxQueueEvents: 100, flushIntervalMs: 600_000, flushAt: 1000 }, wire.url));
+    }, clientOptions(fixture.suite, scene, { maxQueueEvents: 100, flushIntervalMs: 600_000, flushAt: 1000 }, wire.url));
     expect(result).toMatchObject({ flushed: true, stopped: true });
     expect(result.stats.droppedOverflow).toBe(201);
-    expect(await suite.collector.eventCounts(scene)).toEqual({ custom: 100, session_end: 1 });
+    expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ custom: 100, session_end: 1 });
     const names = collectPosts(wire.requests)
       .flatMap((post) => batchOf(post).events as unknown[][])
       .filter((e) => e[0] === 10)
@@ -233,18 +215,18 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
 
   it('hands what is queued to sendBeacon at pagehide, as JSON text with the key in the body, without a preflight', async () => {
     const scene = sceneFor('beacon');
-    const wire = await proxy(suite.collector.url);
+    const wire = await proxy(fixture.suite.collector.url);
     const tab = await page();
     await tab.page.evaluate((options) => {
       const client = window.vantageTest.start(options);
       for (let i = 0; i < 30; i++) client.track('camera', { px: i, py: 1500, pz: -3000, qx: 0, qy: 3000, qz: 0, qw: 32630 });
       client.custom('leaving');
-    }, clientOptions(suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }, wire.url));
+    }, clientOptions(fixture.suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }, wire.url));
     expect(collectPosts(wire.requests)).toHaveLength(0);
 
-    await tab.page.goto(suite.pages.url('/blank'));
-    await expect.poll(() => suite.collector.storedEvents(scene), { timeout: 10_000 }).toBe(33);
-    expect(await suite.collector.eventCounts(scene)).toEqual({ session_start: 1, camera: 30, custom: 1, session_end: 1 });
+    await tab.page.goto(fixture.suite.pages.url('/blank'));
+    await expect.poll(() => fixture.suite.collector.storedEvents(scene), { timeout: 10_000 }).toBe(33);
+    expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 1, camera: 30, custom: 1, session_end: 1 });
 
     const posts = collectPosts(wire.requests);
     expect(posts).toHaveLength(1);
@@ -252,7 +234,7 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
     expect(beacon?.headers['content-type']).toBe('text/plain;charset=UTF-8');
     expect(beacon?.headers.authorization).toBeUndefined();
     expect(beacon?.status).toBe(202);
-    expect(batchOf(beacon!).key).toBe(suite.collector.pk);
+    expect(batchOf(beacon!).key).toBe(fixture.suite.collector.pk);
     expect(wire.requests.filter((r) => r.method === 'OPTIONS' && r.path === '/api/v1/collect')).toEqual([]);
   });
 });

@@ -4,33 +4,15 @@
  * restored from the back/forward cache resumes its session; bad input and a broken `beforeSend`
  * reach `onError` and never throw into the page.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, openPage, startFaultProxy, type FaultProxy, type TestPage } from '../harness/index.js';
-import { batchOf, clientOptions, collectPosts, errorsOf, openClientPage, sceneFor, startClientSuite, type ClientSuite } from './setup.js';
+import { describe, expect, it } from 'vitest';
+import { launchChromium, openPage, type FaultProxy, type TestPage } from '../harness/index.js';
+import { batchOf, clientOptions, collectPosts, errorsOf, sceneFor, useClientSuite } from './setup.js';
 
-let suite: ClientSuite;
-const opened: Array<TestPage | FaultProxy> = [];
+const fixture = useClientSuite();
 
-beforeAll(async () => {
-  suite = await startClientSuite(inject('postgresUrl'));
-});
+const page = (): Promise<TestPage> => fixture.page();
 
-afterAll(async () => {
-  for (const thing of opened) await thing.close();
-  await suite?.close();
-});
-
-async function page(): Promise<TestPage> {
-  const tab = await openClientPage(suite);
-  opened.push(tab);
-  return tab;
-}
-
-async function proxy(): Promise<FaultProxy> {
-  const p = await startFaultProxy(suite.collector.url);
-  opened.push(p);
-  return p;
-}
+const proxy = (): Promise<FaultProxy> => fixture.proxy(fixture.suite.collector.url);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CAMERA = { px: 0, py: 1500, pz: -3000, qx: 0, qy: 3000, qz: 0, qw: 32630 };
@@ -82,7 +64,7 @@ describe('sdk-core client errors (Chromium → real collector)', () => {
         const flushed = await client.flush();
         return { thrown, flushed, stats: { ...client.stats } };
       },
-      { o: clientOptions(suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }, wire.url), camera: CAMERA, click: CLICK },
+      { o: clientOptions(fixture.suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }, wire.url), camera: CAMERA, click: CLICK },
     );
 
     expect(result.thrown).toEqual([]);
@@ -92,7 +74,7 @@ describe('sdk-core client errors (Chromium → real collector)', () => {
     const codes = (await errorsOf(tab)).map((e) => e.code);
     expect(codes).toEqual(['invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'before_send', 'invalid_options']);
     expect(tab.console.filter((line) => line.startsWith('warning: [vantage] ')).length).toBe(codes.length);
-    expect(await suite.collector.eventCounts(scene)).toEqual({ session_start: 1, custom: 1, click: 1 });
+    expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 1, custom: 1, click: 1 });
     const events = collectPosts(wire.requests).flatMap((post) => batchOf(post).events as unknown[][]);
     // session_start went out as beforeSend rewrote it.
     expect(events[0]?.slice(0, 3)).toEqual([1, 0, 'https://redacted.example/']);
@@ -115,7 +97,7 @@ describe('sdk-core client sessions (Chromium → real collector)', () => {
       client.identify({ userId: null });
       client.custom('signed_out');
       await client.flush();
-    }, clientOptions(suite, scene, { flushAt: 1000, flushIntervalMs: 600_000, anonymousId: 'anon-7' }, wire.url));
+    }, clientOptions(fixture.suite, scene, { flushAt: 1000, flushIntervalMs: 600_000, anonymousId: 'anon-7' }, wire.url));
     const batches = collectPosts(wire.requests).map(batchOf);
     expect(batches.map((b) => [b.seq, b.anon, b.user])).toEqual([
       [0, 'anon-7', undefined],
@@ -125,7 +107,7 @@ describe('sdk-core client sessions (Chromium → real collector)', () => {
     const start = (batches[0]?.events as unknown[][])[0];
     expect(start?.[0]).toBe(1);
     expect(start?.slice(6)).toEqual(['three/0.1.0', null, expect.any(String), 'software']);
-    expect(await suite.collector.eventCounts(scene)).toEqual({ session_start: 1, custom: 3 });
+    expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 1, custom: 3 });
   });
 
   it('ends an idle session (reason inactivity) and starts a new one, with seq from 0, on the next activity', async () => {
@@ -138,7 +120,7 @@ describe('sdk-core client sessions (Chromium → real collector)', () => {
         client.track('click', click);
         return client.sessionId;
       },
-      { o: clientOptions(suite, scene, { inactivityTimeoutMs: 1000, flushIntervalMs: 200 }, wire.url), click: CLICK },
+      { o: clientOptions(fixture.suite, scene, { inactivityTimeoutMs: 1000, flushIntervalMs: 200 }, wire.url), click: CLICK },
     );
     await sleep(1600);
     const second = await tab.page.evaluate(
@@ -159,7 +141,7 @@ describe('sdk-core client sessions (Chromium → real collector)', () => {
     expect(second.next).not.toBe(first);
     expect(second.stats.droppedDisabled).toBe(1);
 
-    expect(await suite.collector.eventCounts(scene)).toEqual({ session_start: 2, click: 2, session_end: 1 });
+    expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 2, click: 2, session_end: 1 });
     const batches = collectPosts(wire.requests).map(batchOf);
     expect(batches.map((b) => [b.sid, b.seq])).toEqual([
       [first, 0],
@@ -174,7 +156,7 @@ describe('sdk-core client sessions (Chromium → real collector)', () => {
   it('keeps a session alive while the person uses the page', async () => {
     const scene = sceneFor('active');
     const tab = await page();
-    const first = await tab.page.evaluate((o) => window.vantageTest.start(o).sessionId, clientOptions(suite, scene, { inactivityTimeoutMs: 1000 }));
+    const first = await tab.page.evaluate((o) => window.vantageTest.start(o).sessionId, clientOptions(fixture.suite, scene, { inactivityTimeoutMs: 1000 }));
     for (let i = 0; i < 8; i++) {
       await tab.page.mouse.move(100 + i * 20, 100 + i * 10);
       await sleep(300);
@@ -186,7 +168,7 @@ describe('sdk-core client sessions (Chromium → real collector)', () => {
       return id;
     });
     expect(after).toBe(first);
-    expect(await suite.collector.eventCounts(scene)).toEqual({ session_start: 1 });
+    expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 1 });
   });
 
   it('stop() ends the session (reason stop), sends what is queued and captures nothing after', async () => {
@@ -203,10 +185,10 @@ describe('sdk-core client sessions (Chromium → real collector)', () => {
         const again = await client.flush();
         return { stopped, again, active: client.active, enabled: client.isEnabled('camera'), sessionId: client.sessionId };
       },
-      { o: clientOptions(suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }, wire.url), camera: CAMERA },
+      { o: clientOptions(fixture.suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }, wire.url), camera: CAMERA },
     );
     expect(result).toEqual({ stopped: true, again: true, active: false, enabled: false, sessionId: undefined });
-    expect(await suite.collector.eventCounts(scene)).toEqual({ session_start: 1, camera: 5, session_end: 1 });
+    expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 1, camera: 5, session_end: 1 });
     const events = collectPosts(wire.requests).flatMap((post) => batchOf(post).events as unknown[][]);
     expect(events.at(-1)?.[2]).toBe('stop');
     expect((await errorsOf(tab)).map((e) => e.code)).toEqual(['stopped']);
@@ -217,15 +199,15 @@ describe('sdk-core client sessions (Chromium → real collector)', () => {
     const browser = await launchChromium({ backForwardCache: true });
     try {
       const tab = await openPage(browser);
-      await tab.page.goto(suite.pages.url('/'));
+      await tab.page.goto(fixture.suite.pages.url('/'));
       await tab.page.waitForFunction(() => window.vantageTest !== undefined);
       const before = await tab.page.evaluate(async (o) => {
         const client = window.vantageTest.start(o);
         client.custom('before_leaving');
         await client.flush();
         return client.sessionId;
-      }, clientOptions(suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }));
-      await tab.page.goto(suite.pages.url('/blank'));
+      }, clientOptions(fixture.suite, scene, { flushAt: 1000, flushIntervalMs: 600_000 }));
+      await tab.page.goto(fixture.suite.pages.url('/blank'));
       await tab.page.goBack({ waitUntil: 'commit' }); // a restored page fires no load event
       await tab.page.waitForFunction(() => window.vantageTest?.pageEvents.includes('pageshow:true'));
       const after = await tab.page.evaluate(async () => {
@@ -236,8 +218,8 @@ describe('sdk-core client sessions (Chromium → real collector)', () => {
       });
       expect(after.events).toEqual(['pageshow:false', 'pagehide:true', 'pageshow:true']);
       expect(after.sessionId).toBe(before);
-      expect(await suite.collector.eventCounts(scene)).toEqual({ session_start: 1, custom: 2, session_end: 1 });
-      const batches = await suite.collector.batches(scene);
+      expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 1, custom: 2, session_end: 1 });
+      const batches = await fixture.suite.collector.batches(scene);
       expect(batches.map((b) => [b.sessionId, b.seq])).toEqual([
         [before, 0],
         [before, 1],

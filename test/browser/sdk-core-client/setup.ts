@@ -3,11 +3,12 @@
  * (PostgreSQL store) allowing the page's origin, and helpers to read what went over the wire.
  */
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { Unpackr } from 'msgpackr';
 import type { Browser } from 'playwright-core';
 import type { ClientOptions } from '@vantage/sdk-core';
 import type { WireBatch } from '@vantage/sdk-core/schema';
-import { launchChromium, openPage, servePages, startBrowserCollector, type BrowserCollector, type LaunchOptions, type PageServer, type ProxiedRequest, type TestPage } from '../harness/index.js';
+import { launchChromium, openPage, servePages, startBrowserCollector, startFaultProxy, type BrowserCollector, type FaultProxy, type LaunchOptions, type PageServer, type ProxiedRequest, type TestPage } from '../harness/index.js';
 import type { RecordedError } from './page-api.js';
 
 /** Everything a test file needs. */
@@ -31,6 +32,48 @@ export async function startClientSuite(postgresUrl: string | undefined, launch: 
       await browser.close();
       await pages.close();
       await collector.close();
+    },
+  };
+}
+
+/** A test file's suite, started before its tests and closed after them with all it opened. */
+export interface ClientSuiteFixture {
+  /** The running suite (available inside tests and hooks). */
+  readonly suite: ClientSuite;
+  /** A new client test page (see {@link openClientPage}), closed after the file. */
+  page(initScript?: string): Promise<TestPage>;
+  /** A fault proxy (see `startFaultProxy`), closed after the file. */
+  proxy(...args: Parameters<typeof startFaultProxy>): Promise<FaultProxy>;
+}
+
+/** Register the file's suite with vitest: started in `beforeAll`, closed in `afterAll`. */
+export function useClientSuite(): ClientSuiteFixture {
+  let suite: ClientSuite | undefined;
+  const opened: Array<{ close(): Promise<void> }> = [];
+  beforeAll(async () => {
+    suite = await startClientSuite(inject('postgresUrl'));
+  });
+  afterAll(async () => {
+    for (const thing of opened) await thing.close();
+    await suite?.close();
+  });
+  const running = (): ClientSuite => {
+    if (!suite) throw new Error('the client suite is not running (use it inside tests)');
+    return suite;
+  };
+  return {
+    get suite() {
+      return running();
+    },
+    async page(initScript) {
+      const tab = await openClientPage(running(), initScript);
+      opened.push(tab);
+      return tab;
+    },
+    async proxy(...args) {
+      const proxy = await startFaultProxy(...args);
+      opened.push(proxy);
+      return proxy;
     },
   };
 }
