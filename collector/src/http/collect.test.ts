@@ -90,6 +90,21 @@ describe.each(DRIVERS)('POST /api/v1/collect on the %s store', (driver) => {
     expect(rows.some((r) => Buffer.from(r.payload).equals(Buffer.from(raw)))).toBe(true);
   });
 
+  it('keeps only the first 4 KiB of an undecodable body that comes without a key', async () => {
+    const raw = new Uint8Array(100_000).fill(0xc1);
+    const res = await send(c, null, { key: null, type: 'application/msgpack', raw });
+    expect(res.status).toBe(400);
+    const rows = await store.query<{ payload: Uint8Array; detail: string }>(
+      "SELECT payload, detail FROM dlq WHERE project_id = '00000000-0000-0000-0000-000000000000' AND detail LIKE '%of 100000 bytes kept: no key)'",
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.payload.byteLength).toBe(4096);
+    const keyed = await send(c, null, { type: 'application/msgpack', raw });
+    expect(keyed.status).toBe(400);
+    const own = await store.query<{ n: number }>("SELECT octet_length(payload) AS n FROM dlq WHERE project_id = $1 AND reason = 'undecodable' ORDER BY received_at DESC LIMIT 1", [c.project.id]);
+    expect(Number(own[0]?.n)).toBe(100_000);
+  });
+
   it('refuses a missing, malformed, unknown or revoked key with 401 invalid_api_key', async () => {
     for (const key of [null, 'nope', `pk_${'A'.repeat(54)}`]) {
       const res = await send(c, batch(1), { key });

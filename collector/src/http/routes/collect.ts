@@ -15,6 +15,9 @@ import { readBody } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 
+/** Most bytes of an undecodable body kept when no key names its project. */
+export const ANONYMOUS_DEAD_LETTER_BYTES = 4096;
+
 function unavailable(): HttpError {
   return new HttpError(503, 'unavailable', 'storage is unavailable; retry later', 2);
 }
@@ -35,13 +38,19 @@ export function collect(deps: AppDeps) {
     const decoded = decodeBody(body, contentType);
 
     if (!decoded.ok) {
-      // Without a readable body only the header can name the project.
+      // Without a readable body only the header can name the project. A body nobody vouches
+      // for (no key) is kept only in part, so anonymous senders cannot fill the DLQ.
       let projectId = NIL_PROJECT_ID;
+      let payload = body;
+      let detail = decoded.detail;
       if (headerToken) {
         projectId = (await authenticate(deps, headerToken)).projectId;
         await checkOrigin(ctx, deps, projectId);
+      } else if (body.byteLength > ANONYMOUS_DEAD_LETTER_BYTES) {
+        payload = body.subarray(0, ANONYMOUS_DEAD_LETTER_BYTES);
+        detail = `${detail} (first ${ANONYMOUS_DEAD_LETTER_BYTES} of ${body.byteLength} bytes kept: no key)`;
       }
-      await keepDeadLetter(deps, { projectId, reason: 'undecodable', detail: decoded.detail, contentType, payload: maskKeys(body) });
+      await keepDeadLetter(deps, { projectId, reason: 'undecodable', detail, contentType, payload: maskKeys(payload) });
       throw new HttpError(400, 'invalid_payload', decoded.detail);
     }
 
