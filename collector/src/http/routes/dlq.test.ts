@@ -4,23 +4,12 @@ import { encodeBatch, type VantageEvent, type WireBatch } from '@vantage/sdk-cor
 import { DRIVERS, openTestStore, startTestCollector, type TestCollector } from '../../testing/harness.js';
 import { NIL_PROJECT_ID } from '../../storage/index.js';
 import type { Store } from '../../storage/types.js';
+import type { DeadLetterItem } from '../../dlq/list.js';
 
 const packr = new Packr({ useRecords: false });
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 
-interface Item {
-  id: string;
-  receivedAt: string;
-  reason: string;
-  detail: string;
-  contentType: string;
-  sessionId: string | null;
-  seq: number | null;
-  eventIndex: number | null;
-  replayedAt: string | null;
-  bytes: number;
-  preview: { format: string; text: string; truncated: boolean };
-}
+type Item = DeadLetterItem;
 
 interface Answer {
   status: number;
