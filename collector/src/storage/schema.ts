@@ -11,6 +11,7 @@ import {
   bigint,
   check,
   customType,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -51,11 +52,19 @@ export const projects = pgTable(
     hashRotationHours: integer('hash_rotation_hours'),
     /** Browser origins allowed to send with this project's keys (besides the global list). */
     allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
+    /** Events accepted per calendar month (UTC) before collect answers `429`; null: no quota. */
+    monthlyEventQuota: bigint('monthly_event_quota', { mode: 'number' }),
+    /**
+     * Per-project rate-limit overrides, `{ "<route>": { "perSecond": n, "burst": n } }`; routes
+     * without an entry use the collector's defaults (see `collector/src/limits`).
+     */
+    rateLimits: jsonb('rate_limits').notNull().default({}),
   },
   (t) => [
     check('projects_privacy_mode_check', sql`${t.privacyMode} in ('standard', 'strict', 'paranoid')`),
     check('projects_retention_days_check', sql`${t.retentionDays} between 1 and 3650`),
     check('projects_hash_rotation_hours_check', sql`${t.hashRotationHours} between 1 and 8760`),
+    check('projects_monthly_event_quota_check', sql`${t.monthlyEventQuota} >= 0`),
   ],
 );
 
@@ -213,4 +222,122 @@ export const visitorSalts = pgTable(
     check('visitor_salts_period_hours_check', sql`${t.periodHours} between 1 and 8760`),
     check('visitor_salts_salt_length_check', sql`octet_length(${t.salt}) = 32`),
   ],
+);
+
+/**
+ * One row per session: the session's context minimised for the project's privacy mode (see
+ * `collector/src/privacy/modes.ts`), its visitor hash and the ids the app supplied. Written by
+ * the flush that makes the session's first batch durable and updated by every later batch. This
+ * is per-session data: `retention_days` applies (by `last_seen_at`) and erasure removes it.
+ *
+ * Columns a mode does not keep stay null: `strict` leaves `country` null; `paranoid` leaves every
+ * context column, `ip_hash`, `anonymous_id` and `user_id` null.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    projectId: uuid('project_id').notNull(),
+    id: text('id').notNull(),
+    sceneId: text('scene_id').notNull(),
+    /** The privacy mode the row was written under. */
+    privacyMode: text('privacy_mode').notNull(),
+    /** First and latest batch receipt. */
+    startedAt: timestamptz('started_at').notNull(),
+    lastSeenAt: timestamptz('last_seen_at').notNull(),
+    /** HMAC-SHA256 of (project, IP, user agent) under the rotating salt: 64 hex characters. */
+    visitorHash: text('visitor_hash').notNull(),
+    /** HMAC of the IP under the day's salt, 32 hex characters; null in `paranoid`. */
+    ipHash: text('ip_hash'),
+    /** Origin + path + `utm_*` of the page. */
+    url: text('url'),
+    referrerOrigin: text('referrer_origin'),
+    gpuClass: text('gpu_class'),
+    lang: text('lang'),
+    browser: text('browser'),
+    os: text('os'),
+    deviceType: text('device_type'),
+    /** ISO 3166-1 alpha-2; `standard` only. */
+    country: text('country'),
+    /** The latest ids the app supplied (`identify`); every pair is in `identity_links`. */
+    anonymousId: text('anonymous_id'),
+    userId: text('user_id'),
+    /** Accepted batches and events of the session. */
+    batches: integer('batches').notNull().default(0),
+    events: integer('events').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.id] }),
+    index('sessions_project_id_last_seen_at_idx').on(t.projectId, t.lastSeenAt),
+    index('sessions_project_id_visitor_hash_idx').on(t.projectId, t.visitorHash),
+    check('sessions_privacy_mode_check', sql`${t.privacyMode} in ('standard', 'strict', 'paranoid')`),
+  ],
+);
+
+/**
+ * Identity links kept when the app supplies ids (`identify`): which anonymous id and user id
+ * appeared in which session (an empty string where the batch had none). Erasure follows them,
+ * so erasing a user also reaches the sessions before `identify` that share an anonymous id.
+ */
+export const identityLinks = pgTable(
+  'identity_links',
+  {
+    projectId: uuid('project_id').notNull(),
+    sessionId: text('session_id').notNull(),
+    anonymousId: text('anonymous_id').notNull().default(''),
+    userId: text('user_id').notNull().default(''),
+    linkedAt: timestamptz('linked_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.sessionId, t.anonymousId, t.userId] }),
+    index('identity_links_project_id_anonymous_id_idx').on(t.projectId, t.anonymousId),
+    index('identity_links_project_id_user_id_idx').on(t.projectId, t.userId),
+    index('identity_links_project_id_linked_at_idx').on(t.projectId, t.linkedAt),
+  ],
+);
+
+/**
+ * Events dropped per project, UTC day and reason (`bot`, `invalid_field`, …): drops are counted
+ * even when nothing of them is kept. An aggregate: retention does not delete it.
+ */
+export const dropsDaily = pgTable(
+  'drops_daily',
+  {
+    projectId: uuid('project_id').notNull(),
+    day: timestamptz('day').notNull(),
+    reason: text('reason').notNull(),
+    events: bigint('events', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.day, t.reason] })],
+);
+
+/**
+ * Usage per project and calendar month (UTC), for quotas: accepted events and batches. Kept 13
+ * months; the retention job deletes older months.
+ */
+export const usageMonthly = pgTable(
+  'usage_monthly',
+  {
+    projectId: uuid('project_id').notNull(),
+    /** First instant of the month, UTC. */
+    month: timestamptz('month').notNull(),
+    events: bigint('events', { mode: 'number' }).notNull().default(0),
+    batches: bigint('batches', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.month] })],
+);
+
+/**
+ * Token buckets of the rate limiter, shared by every collector process on one database. A bucket
+ * is one (project, key, route); processes take tokens in small leases with one atomic UPDATE.
+ */
+export const rateBuckets = pgTable(
+  'rate_buckets',
+  {
+    projectId: uuid('project_id').notNull(),
+    /** `<key id>:<route>`. */
+    bucket: text('bucket').notNull(),
+    tokens: doublePrecision('tokens').notNull(),
+    refilledAt: timestamptz('refilled_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.bucket] })],
 );

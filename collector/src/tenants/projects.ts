@@ -19,6 +19,10 @@ export interface Project {
   hashRotationHours: number | null;
   /** Browser origins allowed for this project (in addition to `COLLECTOR_CORS_ORIGINS`). */
   allowedOrigins: string[];
+  /** Events accepted per UTC calendar month before collect answers `429`; null: no quota. */
+  monthlyEventQuota: number | null;
+  /** Per-route rate-limit overrides as stored (`projects.rate_limits`); checked by `collector/src/limits`. */
+  rateLimits: Record<string, unknown>;
   createdAt: Date;
 }
 
@@ -47,6 +51,8 @@ interface ProjectRow extends Record<string, unknown> {
   retention_days: number;
   hash_rotation_hours: number | null;
   allowed_origins: string[];
+  monthly_event_quota: number | string | null;
+  rate_limits: unknown;
   created_at: Date;
 }
 
@@ -58,6 +64,9 @@ function toProject(row: ProjectRow): Project {
     retentionDays: row.retention_days,
     hashRotationHours: row.hash_rotation_hours,
     allowedOrigins: row.allowed_origins,
+    // bigint: postgres.js returns a string, PGlite a number.
+    monthlyEventQuota: row.monthly_event_quota === null ? null : Number(row.monthly_event_quota),
+    rateLimits: row.rate_limits !== null && typeof row.rate_limits === 'object' ? (row.rate_limits as Record<string, unknown>) : {},
     createdAt: row.created_at,
   };
 }
