@@ -18,6 +18,14 @@ import { openStore } from '../storage/index.js';
 import type { Store } from '../storage/types.js';
 import { createProject, type CreatedKey, type Project } from '../tenants/projects.js';
 
+/**
+ * A real desktop Chrome user agent. Collect drops bots (reason `bot`), and a test request sent
+ * with fetch's own `User-Agent` (`node`) is one: every test that expects events to be accepted
+ * sends this.
+ */
+export const BROWSER_USER_AGENT =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
 /** The two storage drivers every storage and ingest test runs on. */
 export type Driver = 'embedded' | 'postgres';
 export const DRIVERS: readonly Driver[] = ['embedded', 'postgres'];
