@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { Packr } from 'msgpackr';
 import { encodeBatch, type VantageEvent } from '@vantage/sdk-core/schema';
-import { createTestDatabase, DRIVERS, type TestDatabase } from './testing/harness.js';
+import { BROWSER_USER_AGENT, createTestDatabase, DRIVERS, type TestDatabase } from './testing/harness.js';
 import { freePort, printedKeys, startServe, type ServeProcess } from './testing/cli-process.js';
 
 const packr = new Packr({ useRecords: false });
@@ -40,7 +40,7 @@ function keepSending(url: string, pk: string, senders: number) {
       try {
         const response = await fetch(`${url}/api/v1/collect`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/msgpack', Authorization: `Bearer ${pk}` },
+          headers: { 'Content-Type': 'application/msgpack', Authorization: `Bearer ${pk}`, 'User-Agent': BROWSER_USER_AGENT },
           body: body(sid, seq, Date.now() - 5_000),
         });
         const answer = (await response.json()) as { accepted?: number };
@@ -113,7 +113,7 @@ describe.each(DRIVERS)('durability of vantage serve on the %s store', (driver) =
     expect(pk).toMatch(/^pk_/);
     const response = await fetch(`${serve?.url}/api/v1/collect`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/msgpack', Authorization: `Bearer ${pk}` },
+      headers: { 'Content-Type': 'application/msgpack', Authorization: `Bearer ${pk}`, 'User-Agent': BROWSER_USER_AGENT },
       body: body('dur_first_start_0001', 0, Date.now() - 5_000),
     });
     expect(response.status).toBe(202);
@@ -125,7 +125,7 @@ describe.each(DRIVERS)('durability of vantage serve on the %s store', (driver) =
     expect(again).toEqual({ pk: undefined, sk: undefined });
     const retry = await fetch(`${serve?.url}/api/v1/collect`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/msgpack', Authorization: `Bearer ${pk}` },
+      headers: { 'Content-Type': 'application/msgpack', Authorization: `Bearer ${pk}`, 'User-Agent': BROWSER_USER_AGENT },
       body: body('dur_first_start_0001', 1, Date.now() - 5_000),
     });
     expect(retry.status).toBe(202);

@@ -11,6 +11,7 @@ import { createApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
 import { createWriteBuffer } from './ingest/write-buffer.js';
 import { createLogger, type Logger } from './log.js';
+import { createVisitorPipeline } from './privacy/visitor.js';
 import { openStore } from './storage/index.js';
 import type { Store } from './storage/types.js';
 import { createKeyResolver } from './tenants/key-resolver.js';
@@ -45,6 +46,9 @@ export function createDeps(config: Config, store: Store, log: Logger): AppDeps {
     keys: createKeyResolver(store),
     tenants: createTenantCache(store),
     validators: createWireValidators(),
+    visitors: createVisitorPipeline(store, config, {
+      onPruneError: (error) => log.warn({ err: error }, 'deleting expired visitor salts failed; the next rotation retries'),
+    }),
     buffer: createWriteBuffer(store, {
       // Two flushes overlap on PostgreSQL: one builds and sends while the other waits for its
       // commit (measured with npm run bench; more than two queue on the rollup rows' locks).

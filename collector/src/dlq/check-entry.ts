@@ -12,6 +12,7 @@
  */
 import { MAX_MESH_IDS } from '@vantage/sdk-core/schema';
 import type { CaptureFlags, VantageEvent, WireBatch, WireValidators } from '@vantage/sdk-core/schema';
+import type { PrivacyMode } from '../config.js';
 import { decodeBody } from '../ingest/decode-body.js';
 import type { AcceptedBatch, DropCounts } from '../ingest/types.js';
 import { validateEvents } from '../ingest/validate-events.js';
@@ -63,7 +64,7 @@ function decodeBatch(payload: Uint8Array, contentType: string, validators: WireV
 }
 
 /** Check a per-event entry against the current pipeline. */
-export async function checkEventEntry(entry: StoredDeadLetter, projectId: string, validators: WireValidators, capture: SceneCapture): Promise<AcceptedEvent | StillInvalid> {
+export async function checkEventEntry(entry: StoredDeadLetter, projectId: string, validators: WireValidators, capture: SceneCapture, privacyMode: PrivacyMode): Promise<AcceptedEvent | StillInvalid> {
   if (!entry.envelope) return { ok: false, reason: 'invalid_envelope', detail: 'the entry has no batch envelope to replay its event in' };
   const tuple = decodeBody(entry.payload, 'application/msgpack');
   if (!tuple.ok) return { ok: false, reason: 'malformed', detail: tuple.detail };
@@ -72,7 +73,7 @@ export async function checkEventEntry(entry: StoredDeadLetter, projectId: string
   if (envelopeError) return { ok: false, reason: 'invalid_envelope', detail: `invalid batch envelope: ${envelopeError}` };
   const batch = rebuilt as WireBatch;
   const flags = await capture(projectId, batch.scene);
-  const { batch: accepted } = validateEvents(batch, projectId, flags, validators, entry.receivedAt.getTime(), entry.contentType);
+  const { batch: accepted } = validateEvents(batch, { projectId, capture: flags, validators, receivedAt: entry.receivedAt.getTime(), contentType: entry.contentType, privacyMode });
   const event = accepted.events[0];
   if (event) return { ok: true, event, sceneId: batch.scene, sessionId: batch.sid, seq: batch.seq };
   const letter = accepted.deadLetters[0];
@@ -85,12 +86,12 @@ export async function checkEventEntry(entry: StoredDeadLetter, projectId: string
 }
 
 /** Check a whole-body entry against the current pipeline. */
-export async function checkBodyEntry(entry: StoredDeadLetter, projectId: string, validators: WireValidators, capture: SceneCapture): Promise<AcceptedBody | StillInvalid> {
+export async function checkBodyEntry(entry: StoredDeadLetter, projectId: string, validators: WireValidators, capture: SceneCapture, privacyMode: PrivacyMode): Promise<AcceptedBody | StillInvalid> {
   const decoded = decodeBatch(entry.payload, entry.contentType, validators);
   if (!decoded.ok) return decoded;
   const batch = decoded.batch;
   const flags = await capture(projectId, batch.scene);
-  const { batch: accepted, dropped } = validateEvents(batch, projectId, flags, validators, entry.receivedAt.getTime(), entry.contentType);
+  const { batch: accepted, dropped } = validateEvents(batch, { projectId, capture: flags, validators, receivedAt: entry.receivedAt.getTime(), contentType: entry.contentType, privacyMode });
   return { ok: true, batch: accepted, dropped };
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Packr } from 'msgpackr';
 import postgres from 'postgres';
 import { encodeBatch, type VantageEvent, type WireBatch, type WireValidators } from '@vantage/sdk-core/schema';
-import { DRIVERS, openTestStore, startTestCollector, storedEventCount, type TestCollector } from '../testing/harness.js';
+import { BROWSER_USER_AGENT, DRIVERS, openTestStore, startTestCollector, storedEventCount, type TestCollector } from '../testing/harness.js';
 import { openStore } from '../storage/index.js';
 import type { Store } from '../storage/types.js';
 
@@ -44,7 +44,7 @@ function olderValidators(current: WireValidators): WireValidators {
 }
 
 async function send(c: TestCollector, key: string, body: Uint8Array | string, type = 'application/msgpack'): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${c.url}/api/v1/collect`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': type }, body });
+  const response = await fetch(`${c.url}/api/v1/collect`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': type, 'User-Agent': BROWSER_USER_AGENT }, body });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 

@@ -8,6 +8,7 @@
  * as a request body), so replaying 500 large entries does not hold them all in memory.
  */
 import type { CaptureFlags, WireValidators } from '@vantage/sdk-core/schema';
+import type { PrivacyMode } from '../config.js';
 import type { DropCounts } from '../ingest/types.js';
 import type { WriteBuffer } from '../ingest/write-buffer.js';
 import { storeErrorOf } from '../storage/errors.js';
@@ -27,7 +28,10 @@ export interface ReplayDeps {
   store: Store;
   buffer: WriteBuffer;
   validators: WireValidators;
-  tenants: { scene(projectId: string, sceneId: string): Promise<{ capture: CaptureFlags }> };
+  tenants: {
+    scene(projectId: string, sceneId: string): Promise<{ capture: CaptureFlags }>;
+    project(projectId: string): Promise<{ privacyMode: PrivacyMode } | null>;
+  };
 }
 
 /** An entry the current pipeline still refuses. */
@@ -119,6 +123,8 @@ function toStored(row: EntryRow): StoredDeadLetter {
 async function replayChunk(deps: ReplayDeps, projectId: string, ids: readonly string[], outcome: ReplayOutcome): Promise<void> {
   const rows = await deps.store.query<EntryRow>(LOAD_SQL, [projectId, JSON.stringify(ids)]);
   const capture: SceneCapture = async (project, scene) => (await deps.tenants.scene(project, scene)).capture;
+  // Replayed events are minimised like fresh ones; a project that is gone gets the strictest mode.
+  const privacyMode = (await deps.tenants.project(projectId))?.privacyMode ?? 'paranoid';
   const events: EventToCount[] = [];
   const bodies: Array<{ id: string; accepted: AcceptedBody }> = [];
   // Pruned since the first look: gone, so not found.
@@ -131,8 +137,8 @@ async function replayChunk(deps: ReplayDeps, projectId: string, ids: readonly st
     }
     const entry = toStored(row);
     const checked = entry.eventIndex === null
-      ? await checkBodyEntry(entry, projectId, deps.validators, capture)
-      : await checkEventEntry(entry, projectId, deps.validators, capture);
+      ? await checkBodyEntry(entry, projectId, deps.validators, capture, privacyMode)
+      : await checkEventEntry(entry, projectId, deps.validators, capture, privacyMode);
     if (!checked.ok) outcome.stillInvalid.push({ id: row.id, reason: checked.reason, detail: checked.detail });
     else if ('event' in checked) events.push({ id: row.id, event: checked.event, sceneId: checked.sceneId, sessionId: checked.sessionId, seq: checked.seq });
     else bodies.push({ id: row.id, accepted: checked });

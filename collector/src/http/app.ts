@@ -16,6 +16,23 @@ import { getConfig, putScene } from './routes/scenes.js';
 
 export type { AppDeps } from './deps.js';
 
+/**
+ * One debug line per request: method, path (never the query string), status and duration.
+ * Nothing that identifies a sender: no address, no user agent, no key, no body.
+ */
+function requestLog(deps: AppDeps): Koa.Middleware {
+  return async function logRequest(ctx, next) {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      if (deps.log.isLevelEnabled('debug')) {
+        deps.log.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
+      }
+    }
+  };
+}
+
 /** Build the collector's HTTP app. */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: false });
@@ -32,6 +49,7 @@ export function createApp(deps: AppDeps): Koa {
   router.post('/api/v1/dlq/replay', replayDlq(deps));
   router.get('/api/v1/dlq/:id', getDlqEntry(deps));
 
+  app.use(requestLog(deps));
   app.use(errorBoundary(deps.log, grantKnownOrigin(deps)));
   app.use(preflight(deps));
   app.use(router.routes());

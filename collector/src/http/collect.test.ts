@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Packr, unpack } from 'msgpackr';
 import { encodeBatch, type VantageEvent, type WireBatch } from '@vantage/sdk-core/schema';
-import { DRIVERS, openTestStore, startTestCollector, storedEventCount, type TestCollector } from '../testing/harness.js';
+import { BROWSER_USER_AGENT, DRIVERS, openTestStore, startTestCollector, storedEventCount, type TestCollector } from '../testing/harness.js';
 import type { Store } from '../storage/types.js';
 import { revokeKey } from '../tenants/projects.js';
 
@@ -29,7 +29,7 @@ interface Sent {
 }
 
 async function send(c: TestCollector, body: unknown, opts: { key?: string | null; type?: string; origin?: string; raw?: Uint8Array } = {}): Promise<Sent> {
-  const headers: Record<string, string> = { 'Content-Type': opts.type ?? 'application/msgpack' };
+  const headers: Record<string, string> = { 'Content-Type': opts.type ?? 'application/msgpack', 'User-Agent': BROWSER_USER_AGENT };
   const key = opts.key === undefined ? c.pk : opts.key;
   if (key) headers.Authorization = `Bearer ${key}`;
   if (opts.origin) headers.Origin = opts.origin;

@@ -6,6 +6,7 @@ import type { WireValidators } from '@vantage/sdk-core/schema';
 import type { Config } from '../config.js';
 import type { WriteBuffer } from '../ingest/write-buffer.js';
 import type { Logger } from '../log.js';
+import type { VisitorPipeline } from '../privacy/visitor.js';
 import type { Store } from '../storage/types.js';
 import type { KeyResolver } from '../tenants/key-resolver.js';
 import type { TenantCache } from '../tenants/project-cache.js';
@@ -18,5 +19,7 @@ export interface AppDeps {
   tenants: TenantCache;
   buffer: WriteBuffer;
   validators: WireValidators;
+  /** The privacy module's ingest side: bots, visitor hashes, minimised session context. */
+  visitors: VisitorPipeline;
   log: Logger;
 }

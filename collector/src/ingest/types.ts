@@ -3,6 +3,8 @@
  * per-reason drop counts answered to the client.
  */
 import type { VantageEvent } from '@vantage/sdk-core/schema';
+import type { PrivacyMode } from '../config.js';
+import type { SessionContext } from '../privacy/visitor.js';
 
 /** Stable reasons an event or a body is dropped; counted in `dropped` of the 202 answer. */
 export type DropReason =
@@ -11,7 +13,8 @@ export type DropReason =
   | 'invalid_time'
   | 'invalid_field'
   | 'unknown_mesh_ref'
-  | 'channel_disabled';
+  | 'channel_disabled'
+  | 'bot';
 
 /** Reason → number of events dropped for it. */
 export type DropCounts = Partial<Record<DropReason, number>>;
@@ -45,4 +48,34 @@ export interface AcceptedBatch {
   dropped: number;
   /** Dead letters of this batch; written only if the batch is new (not a retry). */
   deadLetters: DlqEntry[];
+  /** Events dropped by reason; added to `drops_daily` only if the batch is new. */
+  dropCounts: DropCounts;
+  /** When the collector received the batch, epoch ms. */
+  receivedAt: number;
+  /**
+   * What the batch adds to its session's row (`sessions`, `identity_links`). Absent for a DLQ
+   * replay: the operator's request says nothing about the visitor.
+   */
+  session?: SessionUpdate | undefined;
+}
+
+/** A batch's contribution to its session's row, already minimised by the privacy module. */
+export interface SessionUpdate {
+  privacyMode: PrivacyMode;
+  visitorHash: string;
+  /** Previous-period visitor hash, for a session new to this process; see `StorableVisitor`. */
+  previousVisitorHash: string | null;
+  ipHash: string | null;
+  context: SessionContext;
+  /** Ids the app supplied (`identify`); always null in `paranoid`. */
+  anonymousId: string | null;
+  userId: string | null;
+}
+
+/** Drops of events that belong to no stored batch (a bot's batch): counted, nothing else kept. */
+export interface LooseDrops {
+  projectId: string;
+  /** Epoch ms. */
+  at: number;
+  counts: DropCounts;
 }

@@ -5,6 +5,8 @@
  */
 import { Packr } from 'msgpackr';
 import { EVENT_BY_CODE, type CaptureFlags, type VantageEvent, type WireBatch, type WireValidators } from '@vantage/sdk-core/schema';
+import type { PrivacyMode } from '../config.js';
+import { minimiseEvent, minimiseTuple } from '../privacy/events.js';
 import type { AcceptedBatch, DlqEntry, DropCounts } from './types.js';
 
 const packr = new Packr({ useRecords: false });
@@ -45,19 +47,29 @@ export function meshIdsOf(raw: unknown, ids: readonly string[] | undefined): Rec
   return out;
 }
 
+/** What {@link validateEvents} checks a batch against. */
+export interface ValidationContext {
+  projectId: string;
+  /** The scene's capture flags: events of a channel that is off are dropped. */
+  capture: CaptureFlags;
+  validators: WireValidators;
+  /**
+   * When the collector received the batch, epoch ms. It corrects event times for the client's
+   * clock skew: an event's time is moved by `receivedAt - sentAt`, so a device with a wrong
+   * clock still lands in the right hour.
+   */
+  receivedAt: number;
+  contentType: string;
+  /** The project's privacy mode: accepted events are minimised for it (`minimiseEvent`). */
+  privacyMode: PrivacyMode;
+}
+
 /**
- * Validate every event of a batch whose envelope is valid.
- * `receivedAt` (epoch ms) corrects event times for the client's clock skew: an event's time is
- * moved by `receivedAt - sentAt`, so a device with a wrong clock still lands in the right hour.
+ * Validate every event of a batch whose envelope is valid. Accepted events and dead letters are
+ * minimised (URL query strings, referrer, GPU, properties over 8 KB) before anything keeps them.
  */
-export function validateEvents(
-  batch: WireBatch,
-  projectId: string,
-  capture: CaptureFlags,
-  validators: WireValidators,
-  receivedAt: number,
-  contentType: string,
-): ValidatedBatch {
+export function validateEvents(batch: WireBatch, context: ValidationContext): ValidatedBatch {
+  const { projectId, capture, validators, receivedAt, contentType, privacyMode } = context;
   const skew = receivedAt - batch.sentAt;
   const events: VantageEvent[] = [];
   const dropped: DropCounts = {};
@@ -79,7 +91,7 @@ export function validateEvents(
         seq: batch.seq,
         eventIndex: i,
         envelope: meshIds ? { ...envelope, meshIds } : envelope,
-        payload: packr.pack(raw[i]),
+        payload: packr.pack(minimiseTuple(raw[i])),
       });
       continue;
     }
@@ -89,6 +101,7 @@ export function validateEvents(
       continue;
     }
     event.t += skew;
+    minimiseEvent(event, privacyMode);
     events.push(event);
   }
   return {
@@ -100,6 +113,8 @@ export function validateEvents(
       events,
       dropped: raw.length - events.length,
       deadLetters,
+      dropCounts: dropped,
+      receivedAt,
     },
     dropped,
   };

@@ -3,7 +3,7 @@ import type { VantageEvent } from '@vantage/sdk-core/schema';
 import { DRIVERS, openTestStore, storedEventCount } from '../testing/harness.js';
 import type { Store } from '../storage/types.js';
 import { createProject } from '../tenants/projects.js';
-import type { AcceptedBatch } from './types.js';
+import type { AcceptedBatch, SessionUpdate } from './types.js';
 import { createWriteBuffer } from './write-buffer.js';
 
 const T0 = Date.UTC(2026, 10, 23, 9, 30);
@@ -11,7 +11,38 @@ const T0 = Date.UTC(2026, 10, 23, 9, 30);
 function accepted(projectId: string, sessionId: string, seq: number, events = 10): AcceptedBatch {
   const list: VantageEvent[] = [];
   for (let i = 0; i < events; i++) list.push({ type: 'camera', t: T0 + i * 100, px: i, py: 0, pz: 0, qx: 0, qy: 0, qz: 0, qw: 32767 });
-  return { projectId, sessionId, seq, sceneId: 'sofa', events: list, dropped: 0, deadLetters: [] };
+  return { projectId, sessionId, seq, sceneId: 'sofa', events: list, dropped: 0, deadLetters: [], dropCounts: {}, receivedAt: T0 + seq * 1_000 };
+}
+
+const HASH_A = 'a'.repeat(64);
+const HASH_B = 'b'.repeat(64);
+
+function withSession(batch: AcceptedBatch, update: Partial<SessionUpdate> = {}): AcceptedBatch {
+  batch.session = {
+    privacyMode: 'standard',
+    visitorHash: HASH_A,
+    previousVisitorHash: null,
+    ipHash: '1'.repeat(32),
+    context: { browser: 'Chrome', os: 'Windows', deviceType: 'desktop', country: 'DE' },
+    anonymousId: null,
+    userId: null,
+    ...update,
+  };
+  return batch;
+}
+
+interface SessionRow extends Record<string, unknown> {
+  id: string;
+  visitor_hash: string;
+  url: string | null;
+  browser: string | null;
+  country: string | null;
+  anonymous_id: string | null;
+  user_id: string | null;
+  batches: number;
+  events: number;
+  started_at: Date;
+  last_seen_at: Date;
 }
 
 describe.each(DRIVERS)('the group-commit write buffer on the %s store', (driver) => {
@@ -84,5 +115,73 @@ describe.each(DRIVERS)('the group-commit write buffer on the %s store', (driver)
     expect(buffer.stats()).toMatchObject({ pending: 0, inflight: 0 });
     expect(await storedEventCount(store, projectId)).toBe(200);
     await Promise.all(pending);
+  });
+
+  it('folds a session\'s batches into one row, links the ids it saw and never counts a retry twice', async () => {
+    const projectId = await newProject();
+    const buffer = createWriteBuffer(store, { maxDelayMs: 50 });
+    // Three batches of one session in one flush (one upsert may not touch a row twice), the
+    // first carrying session_start's context, the third after identify().
+    const first = withSession(accepted(projectId, 'fold-1', 0, 4), { context: { url: 'https://shop.example/sofa', browser: 'Chrome', os: 'Windows', deviceType: 'desktop', country: 'DE' }, anonymousId: 'anon-1' });
+    const second = withSession(accepted(projectId, 'fold-1', 1, 5), { anonymousId: 'anon-1' });
+    const third = withSession(accepted(projectId, 'fold-1', 2, 6), { anonymousId: 'anon-1', userId: 'user-1', visitorHash: HASH_B });
+    await Promise.all([buffer.write(first), buffer.write(second), buffer.write(third)]);
+    expect(buffer.stats().flushes).toBe(1);
+    // A retry of the second batch, and a later batch without context.
+    expect(await buffer.write(withSession(accepted(projectId, 'fold-1', 1, 5)))).toEqual({ duplicate: true });
+    await buffer.write(withSession(accepted(projectId, 'fold-1', 3, 1), { context: { browser: 'Firefox' } }));
+
+    const rows = await store.query<SessionRow>('SELECT * FROM sessions WHERE project_id = $1', [projectId]);
+    expect(rows).toHaveLength(1);
+    const row = rows[0] as SessionRow;
+    expect(row).toMatchObject({ id: 'fold-1', visitor_hash: HASH_A, url: 'https://shop.example/sofa', browser: 'Chrome', country: 'DE', anonymous_id: 'anon-1', user_id: 'user-1' });
+    expect({ batches: Number(row.batches), events: Number(row.events) }).toEqual({ batches: 4, events: 16 });
+    expect(row.started_at.getTime()).toBe(T0);
+    expect(row.last_seen_at.getTime()).toBe(T0 + 3_000);
+    const links = await store.query<{ session_id: string; anonymous_id: string; user_id: string }>(
+      'SELECT session_id, anonymous_id, user_id FROM identity_links WHERE project_id = $1 ORDER BY user_id',
+      [projectId],
+    );
+    expect(links).toEqual([
+      { session_id: 'fold-1', anonymous_id: 'anon-1', user_id: '' },
+      { session_id: 'fold-1', anonymous_id: 'anon-1', user_id: 'user-1' },
+    ]);
+    const usage = await store.query<{ events: string | number; batches: string | number; month: Date }>('SELECT events, batches, month FROM usage_monthly WHERE project_id = $1', [projectId]);
+    expect(usage.map((u) => ({ events: Number(u.events), batches: Number(u.batches), month: u.month.toISOString() }))).toEqual([
+      { events: 16, batches: 4, month: '2026-11-01T00:00:00.000Z' },
+    ]);
+  });
+
+  it('gives a new session the visit\'s hash of the previous salt period when that visit was just seen', async () => {
+    const projectId = await newProject();
+    const buffer = createWriteBuffer(store);
+    await buffer.write(withSession(accepted(projectId, 'before-rotation', 0), { visitorHash: HASH_A }));
+    // After the rotation the same visitor hashes to HASH_B now and to HASH_A under the previous salt.
+    await buffer.write(withSession(accepted(projectId, 'after-rotation', 0), { visitorHash: HASH_B, previousVisitorHash: HASH_A }));
+    // Someone else whose previous-period hash matches nothing keeps the current one.
+    await buffer.write(withSession(accepted(projectId, 'stranger', 0), { visitorHash: 'c'.repeat(64), previousVisitorHash: 'd'.repeat(64) }));
+    const rows = await store.query<{ id: string; visitor_hash: string }>('SELECT id, visitor_hash FROM sessions WHERE project_id = $1 ORDER BY id', [projectId]);
+    expect(rows).toEqual([
+      { id: 'after-rotation', visitor_hash: HASH_A },
+      { id: 'before-rotation', visitor_hash: HASH_A },
+      { id: 'stranger', visitor_hash: 'c'.repeat(64) },
+    ]);
+  });
+
+  it('counts drops per day and reason, for stored batches once and for loose drops (bots) too', async () => {
+    const projectId = await newProject();
+    const buffer = createWriteBuffer(store);
+    const batch = accepted(projectId, 'drops-1', 0, 2);
+    batch.dropCounts = { invalid_field: 2, channel_disabled: 1 };
+    await buffer.write(batch);
+    await buffer.write({ ...batch, dropCounts: { invalid_field: 2, channel_disabled: 1 } });
+    await buffer.recordDrops({ projectId, at: T0, counts: { bot: 7 } });
+    await buffer.recordDrops({ projectId, at: T0 + 60_000, counts: { bot: 3 } });
+    const rows = await store.query<{ reason: string; events: string | number; day: Date }>('SELECT reason, events, day FROM drops_daily WHERE project_id = $1 ORDER BY reason', [projectId]);
+    expect(rows.map((r) => [r.reason, Number(r.events), r.day.toISOString()])).toEqual([
+      ['bot', 10, '2026-11-23T00:00:00.000Z'],
+      ['channel_disabled', 1, '2026-11-23T00:00:00.000Z'],
+      ['invalid_field', 2, '2026-11-23T00:00:00.000Z'],
+    ]);
   });
 });

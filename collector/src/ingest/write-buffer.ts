@@ -10,7 +10,7 @@
  * retry at the same time.
  */
 import type { Row, SqlStatement, Store } from '../storage/types.js';
-import type { AcceptedBatch, DlqEntry } from './types.js';
+import type { AcceptedBatch, DlqEntry, DropCounts, LooseDrops } from './types.js';
 import { randomUUID } from 'node:crypto';
 
 /** The durable outcome of one batch. */
@@ -34,6 +34,8 @@ export interface WriteBuffer {
   write(batch: AcceptedBatch): Promise<WriteResult>;
   /** Resolves once the dead letters (of a body that was not accepted) are durable. */
   writeDeadLetters(entries: DlqEntry[]): Promise<void>;
+  /** Resolves once drops of events that belong to no stored batch (a bot's) are counted. */
+  recordDrops(drops: LooseDrops): Promise<void>;
   /** Write everything pending and wait for in-flight flushes. */
   drain(): Promise<void>;
   stats(): WriteBufferStats;
@@ -61,15 +63,43 @@ export interface WriteBufferOptions {
 interface Pending {
   batch: AcceptedBatch | null;
   deadLetters: DlqEntry[];
+  drops: LooseDrops | null;
   resolve: (result: WriteResult) => void;
   reject: (error: unknown) => void;
 }
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
+/** Session context columns: JSON field of the input row → column of `sessions`. */
+const CONTEXT_COLUMNS = [
+  ['u', 'url'],
+  ['ro', 'referrer_origin'],
+  ['g', 'gpu_class'],
+  ['l', 'lang'],
+  ['b', 'browser'],
+  ['o', 'os'],
+  ['dv', 'device_type'],
+  ['c', 'country'],
+] as const;
+
+/** The first non-null value of a column among a session's batches in one flush, by seq. */
+const firstBySeq = (field: string) => `(array_agg(x.${field} ORDER BY x.q) FILTER (WHERE x.${field} IS NOT NULL))[1]`;
+const lastBySeq = (field: string) => `(array_agg(x.${field} ORDER BY x.q DESC) FILTER (WHERE x.${field} IS NOT NULL))[1]`;
+
+/**
+ * The one statement of a flush. Only batches really inserted into the ledger (`ins`) add to
+ * the rollups, the session rows, the identity links, the monthly usage, the drop counts and the
+ * DLQ; a retried batch adds nothing. Batches of one session in one flush are folded into one
+ * session row first (an upsert may not touch a row twice in one statement).
+ *
+ * A new session takes the visit's hash of the previous salt period when that hash was seen in
+ * the last 30 minutes (a visit spanning a rotation is not split); a known session keeps the hash
+ * it started with.
+ */
 const FLUSH_SQL = `
 WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(p uuid, s text, q int, sc text, n int, d int)
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(p uuid, s text, q int, sc text, n int, d int, mo bigint)
 ), ins AS (
   INSERT INTO ingest_batches (project_id, session_id, seq, scene_id, events, dropped)
   SELECT p, s, q, sc, n, d FROM input ORDER BY p, s, q
@@ -92,8 +122,69 @@ WITH input AS (
   WHERE l.s IS NULL
      OR EXISTS (SELECT 1 FROM ins WHERE ins.project_id = l.p AND ins.session_id = l.s AND ins.seq = l.q)
   RETURNING 1
+), sx AS (
+  SELECT x.p, x.s, ${firstBySeq('sc')} AS sc, ${firstBySeq('m')} AS m, min(x.at) AS first_at, max(x.at) AS last_at,
+    ${firstBySeq('v')} AS v, ${firstBySeq('vp')} AS vp, ${lastBySeq('ih')} AS ih,
+    ${CONTEXT_COLUMNS.map(([f]) => `${firstBySeq(f)} AS ${f}`).join(', ')},
+    ${lastBySeq('an')} AS an, ${lastBySeq('us')} AS us, count(*)::int AS nb, sum(x.n)::int AS ne
+  FROM jsonb_to_recordset($4::jsonb) AS x(p uuid, s text, q int, sc text, m text, at bigint, v text, vp text, ih text,
+    ${CONTEXT_COLUMNS.map(([f]) => `${f} text`).join(', ')}, an text, us text, n int)
+  JOIN ins ON ins.project_id = x.p AND ins.session_id = x.s AND ins.seq = x.q
+  GROUP BY x.p, x.s
+), sess AS (
+  INSERT INTO sessions (project_id, id, scene_id, privacy_mode, started_at, last_seen_at, visitor_hash, ip_hash,
+    ${CONTEXT_COLUMNS.map(([, c]) => c).join(', ')}, anonymous_id, user_id, batches, events)
+  SELECT sx.p, sx.s, sx.sc, sx.m, to_timestamp(sx.first_at / 1000.0), to_timestamp(sx.last_at / 1000.0),
+    COALESCE((SELECT o.visitor_hash FROM sessions o
+              WHERE sx.vp IS NOT NULL AND o.project_id = sx.p AND o.visitor_hash = sx.vp
+                AND o.last_seen_at > to_timestamp(sx.first_at / 1000.0) - interval '30 minutes'
+              LIMIT 1), sx.v),
+    sx.ih, ${CONTEXT_COLUMNS.map(([f]) => `sx.${f}`).join(', ')}, sx.an, sx.us, sx.nb, sx.ne
+  FROM sx ORDER BY sx.p, sx.s
+  ON CONFLICT (project_id, id) DO UPDATE SET
+    started_at = least(sessions.started_at, excluded.started_at),
+    last_seen_at = greatest(sessions.last_seen_at, excluded.last_seen_at),
+    ip_hash = COALESCE(excluded.ip_hash, sessions.ip_hash),
+    ${CONTEXT_COLUMNS.map(([, c]) => `${c} = COALESCE(sessions.${c}, excluded.${c})`).join(',\n    ')},
+    anonymous_id = COALESCE(excluded.anonymous_id, sessions.anonymous_id),
+    user_id = COALESCE(excluded.user_id, sessions.user_id),
+    batches = sessions.batches + excluded.batches,
+    events = sessions.events + excluded.events
+  RETURNING 1
+), links AS (
+  INSERT INTO identity_links (project_id, session_id, anonymous_id, user_id)
+  SELECT DISTINCT k.p, k.s, COALESCE(k.an, ''), COALESCE(k.us, '')
+  FROM jsonb_to_recordset($4::jsonb) AS k(p uuid, s text, q int, an text, us text)
+  JOIN ins ON ins.project_id = k.p AND ins.session_id = k.s AND ins.seq = k.q
+  WHERE k.an IS NOT NULL OR k.us IS NOT NULL
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+), usage AS (
+  INSERT INTO usage_monthly (project_id, month, events, batches)
+  SELECT i.p, to_timestamp(i.mo), sum(i.n), count(*)
+  FROM input i JOIN ins ON ins.project_id = i.p AND ins.session_id = i.s AND ins.seq = i.q
+  GROUP BY i.p, i.mo ORDER BY i.p, i.mo
+  ON CONFLICT (project_id, month)
+  DO UPDATE SET events = usage_monthly.events + excluded.events, batches = usage_monthly.batches + excluded.batches
+  RETURNING 1
+), drops AS (
+  INSERT INTO drops_daily (project_id, day, reason, events)
+  SELECT d.p, to_timestamp(d.dy), d.r, sum(d.n)
+  FROM jsonb_to_recordset($5::jsonb) AS d(p uuid, s text, q int, dy bigint, r text, n int)
+  WHERE d.s IS NULL
+     OR EXISTS (SELECT 1 FROM ins WHERE ins.project_id = d.p AND ins.session_id = d.s AND ins.seq = d.q)
+  GROUP BY d.p, d.dy, d.r ORDER BY d.p, d.dy, d.r
+  ON CONFLICT (project_id, day, reason)
+  DO UPDATE SET events = drops_daily.events + excluded.events
+  RETURNING 1
 )
 SELECT project_id AS p, session_id AS s, seq AS q FROM ins`;
+
+/** Start of the UTC month of `ms`, in epoch seconds. */
+export function monthStartSeconds(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1000;
+}
 
 function batchKey(projectId: string, sessionId: string, seq: number): string {
   return `${projectId}\u0000${sessionId}\u0000${seq}`;
@@ -126,14 +217,39 @@ function letterRow(entry: DlqEntry): Record<string, unknown> {
   };
 }
 
-/** Build the flush statement for a set of distinct batches and loose dead letters. */
-export function flushStatement(batches: readonly AcceptedBatch[], looseLetters: readonly DlqEntry[]): SqlStatement {
+function dropRows(out: Record<string, unknown>[], projectId: string, at: number, counts: DropCounts, batch?: AcceptedBatch): void {
+  const dy = Math.floor(at / DAY_MS) * 86_400;
+  for (const [r, n] of Object.entries(counts)) {
+    if (n) out.push({ p: projectId, s: batch?.sessionId ?? null, q: batch?.seq ?? null, dy, r, n });
+  }
+}
+
+function sessionRow(b: AcceptedBatch): Record<string, unknown> | null {
+  const u = b.session;
+  if (!u) return null;
+  const c = u.context;
+  return {
+    p: b.projectId, s: b.sessionId, q: b.seq, sc: b.sceneId, m: u.privacyMode, at: b.receivedAt,
+    v: u.visitorHash, vp: u.previousVisitorHash, ih: u.ipHash,
+    u: c.url ?? null, ro: c.referrerOrigin ?? null, g: c.gpuClass ?? null, l: c.lang ?? null,
+    b: c.browser ?? null, o: c.os ?? null, dv: c.deviceType ?? null, c: c.country ?? null,
+    an: u.anonymousId, us: u.userId, n: b.events.length,
+  };
+}
+
+/** Build the flush statement for a set of distinct batches, loose dead letters and loose drops. */
+export function flushStatement(batches: readonly AcceptedBatch[], looseLetters: readonly DlqEntry[], looseDrops: readonly LooseDrops[] = []): SqlStatement {
   const input: Record<string, unknown>[] = [];
   const counts: Record<string, unknown>[] = [];
   const letters: Record<string, unknown>[] = [];
+  const sessions: Record<string, unknown>[] = [];
+  const drops: Record<string, unknown>[] = [];
   const perType = new Map<string, number>();
   for (const b of batches) {
-    input.push({ p: b.projectId, s: b.sessionId, q: b.seq, sc: b.sceneId, n: b.events.length, d: b.dropped });
+    input.push({ p: b.projectId, s: b.sessionId, q: b.seq, sc: b.sceneId, n: b.events.length, d: b.dropped, mo: monthStartSeconds(b.receivedAt) });
+    const session = sessionRow(b);
+    if (session) sessions.push(withoutNul(session));
+    dropRows(drops, b.projectId, b.receivedAt, b.dropCounts, b);
     perType.clear();
     for (const e of b.events) {
       const key = `${Math.floor(e.t / HOUR_MS)}\u0000${e.type}`;
@@ -146,7 +262,11 @@ export function flushStatement(batches: readonly AcceptedBatch[], looseLetters: 
     for (const l of b.deadLetters) letters.push(letterRow(l));
   }
   for (const l of looseLetters) letters.push(letterRow({ ...l, sessionId: undefined, seq: undefined }));
-  return { sql: FLUSH_SQL, params: [JSON.stringify(input), JSON.stringify(counts), JSON.stringify(letters)] };
+  for (const d of looseDrops) dropRows(drops, d.projectId, d.at, d.counts);
+  return {
+    sql: FLUSH_SQL,
+    params: [JSON.stringify(input), JSON.stringify(counts), JSON.stringify(letters), JSON.stringify(sessions), JSON.stringify(drops)],
+  };
 }
 
 function isDataError(error: unknown): boolean {
@@ -172,9 +292,11 @@ export function createWriteBuffer(store: Store, options: WriteBufferOptions = {}
     const followers: Array<[Pending, Pending]> = [];
     const batches: AcceptedBatch[] = [];
     const loose: DlqEntry[] = [];
+    const looseDrops: LooseDrops[] = [];
     for (const item of items) {
       if (!item.batch) {
         loose.push(...item.deadLetters);
+        if (item.drops) looseDrops.push(item.drops);
         continue;
       }
       const key = batchKey(item.batch.projectId, item.batch.sessionId, item.batch.seq);
@@ -189,7 +311,7 @@ export function createWriteBuffer(store: Store, options: WriteBufferOptions = {}
     let rows: Row[];
     try {
       // One statement is atomic on its own: no BEGIN/COMMIT round trips around it.
-      const statement = flushStatement(batches, loose);
+      const statement = flushStatement(batches, loose, looseDrops);
       rows = await store.query(statement.sql, statement.params);
     } catch (error) {
       if (items.length > 1 && isDataError(error)) {
@@ -245,9 +367,9 @@ export function createWriteBuffer(store: Store, options: WriteBufferOptions = {}
     });
   }
 
-  function enqueue(batch: AcceptedBatch | null, deadLetters: DlqEntry[]): Promise<WriteResult> {
+  function enqueue(batch: AcceptedBatch | null, deadLetters: DlqEntry[], drops: LooseDrops | null = null): Promise<WriteResult> {
     return new Promise<WriteResult>((resolve, reject) => {
-      queue.push({ batch, deadLetters, resolve, reject });
+      queue.push({ batch, deadLetters, drops, resolve, reject });
       schedule();
     });
   }
@@ -256,6 +378,9 @@ export function createWriteBuffer(store: Store, options: WriteBufferOptions = {}
     write: (batch) => enqueue(batch, []),
     async writeDeadLetters(entries) {
       if (entries.length > 0) await enqueue(null, entries);
+    },
+    async recordDrops(drops) {
+      if (Object.values(drops.counts).some((n) => n)) await enqueue(null, [], drops);
     },
     async drain() {
       while (queue.length > 0 || inflight > 0) {

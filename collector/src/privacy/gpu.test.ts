@@ -32,6 +32,11 @@ describe('gpuClass', () => {
     ['ANGLE (Intel, Intel(R) Arc(TM) A770 Graphics Direct3D11 vs_5_0 ps_5_0, D3D11)', 'discrete'],
     ['WebKit WebGL', 'unknown'],
     ['', 'unknown'],
+    // The class the SDK computed itself is kept as it is.
+    ['integrated', 'integrated'],
+    ['discrete', 'discrete'],
+    ['software', 'software'],
+    ['unknown', 'unknown'],
   ] as const)('%s → %s', (renderer, expected) => {
     expect(gpuClass(renderer)).toBe(expected);
   });

@@ -30,6 +30,8 @@ const RULES: readonly (readonly [RegExp, GpuClass])[] = [
 export function gpuClass(renderer: string | null | undefined): GpuClass {
   if (typeof renderer !== 'string') return 'unknown';
   const text = renderer.slice(0, MAX_GPU_CHARS).toLowerCase();
+  // The SDK sends the class it computed itself.
+  if (text === 'software' || text === 'integrated' || text === 'discrete') return text;
   for (const [pattern, kind] of RULES) if (pattern.test(text)) return kind;
   return 'unknown';
 }

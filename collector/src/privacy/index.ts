@@ -7,6 +7,15 @@
  */
 export { clientAddress, createClientAddressResolver, parseTrustedProxies, type ClientAddressResolver, type TrustedProxies } from './client-address.js';
 export { normaliseIp } from './ip.js';
+export {
+  createVisitorPipeline,
+  type SenderRequest,
+  type SessionContext,
+  type SessionHints,
+  type StorableVisitor,
+  type VisitorPipeline,
+  type VisitorProject,
+} from './visitor.js';
 export { createVisitorHasher, type VisitorHasher, type VisitorHasherOptions, type VisitorHashes, type VisitorInput } from './visitor-hash.js';
 export { visitorHmac, ipHmac } from './hmac.js';
 export { pruneSalts, saltPeriod, IP_SALT_PERIOD_HOURS, SALT_BYTES, type PruneOptions, type SaltKind, type SaltPeriod } from './salts.js';

@@ -12,7 +12,7 @@ import postgres from 'postgres';
 import { loadConfig, type Config } from '../config.js';
 import { createApp } from '../http/app.js';
 import type { AppDeps } from '../http/deps.js';
-import { createLogger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
 import { createDeps } from '../server.js';
 import { openStore } from '../storage/index.js';
 import type { Store } from '../storage/types.js';
@@ -94,9 +94,14 @@ export interface TestCollector {
 }
 
 /** Start the real app over `store`; `env` overrides configuration variables. */
-export async function startTestCollector(store: Store, env: Record<string, string> = {}, origins: string[] = ['https://shop.example']): Promise<TestCollector> {
+export async function startTestCollector(
+  store: Store,
+  env: Record<string, string> = {},
+  origins: string[] = ['https://shop.example'],
+  log: Logger = createLogger('silent'),
+): Promise<TestCollector> {
   const config: Config = loadConfig({ VANTAGE_DATA_DIR: tmpdir(), LOG_LEVEL: 'silent', ...env });
-  const deps = createDeps(config, store, createLogger('silent'));
+  const deps = createDeps(config, store, log);
   const { project, keys } = await createProject(store, { name: `test ${randomBytes(3).toString('hex')}`, privacyMode: 'standard', retentionDays: 90, allowedOrigins: origins }, 'test');
   const server: Server = createServer(createApp(deps).callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -18,6 +18,15 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-background-networking',
 ];
 
+/**
+ * What this Chromium says it is, as a headed Chrome says it. Headless Chromium's own user agent
+ * names `HeadlessChrome`, and the collector drops headless browsers as bots (reason `bot`), so
+ * pages under test present themselves as the ordinary Chrome they are: on the command line, which
+ * also covers what the browser sends after a page is gone (`sendBeacon` at `pagehide`), where a
+ * context's user-agent override no longer applies. The version does not matter to bot detection.
+ */
+export const HEADED_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36';
+
 /** Options of {@link launchChromium}. */
 export interface LaunchOptions {
   /**
@@ -32,7 +41,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [...CHROMIUM_ARGS],
+    args: [...CHROMIUM_ARGS, `--user-agent=${HEADED_USER_AGENT}`],
     ignoreDefaultArgs: options.backForwardCache ? ['--disable-back-forward-cache'] : undefined,
   });
 }

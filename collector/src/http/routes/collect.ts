@@ -9,6 +9,8 @@ import { maskKeys } from '../../dlq/preview.js';
 import { decodeBody, mediaType } from '../../ingest/decode-body.js';
 import { validateEvents } from '../../ingest/validate-events.js';
 import type { DlqEntry } from '../../ingest/types.js';
+import { PrivacyError } from '../../privacy/errors.js';
+import type { SessionHints } from '../../privacy/visitor.js';
 import { NIL_PROJECT_ID } from '../../storage/index.js';
 import { authenticate, bearerToken, checkOrigin } from '../auth.js';
 import { readBody } from '../body.js';
@@ -70,8 +72,50 @@ export function collect(deps: AppDeps) {
     }
 
     const batch = value as WireBatch;
+    const project = await deps.tenants.project(key.projectId);
+    if (!project) throw new HttpError(401, 'invalid_api_key', 'the key\'s project no longer exists');
+    // The raw address and user agent go to the privacy module and nowhere else.
+    const sender = {
+      socketAddress: ctx.req.socket.remoteAddress,
+      forwardedFor: ctx.req.headers['x-forwarded-for'],
+      userAgent: ctx.req.headers['user-agent'],
+    };
+    if (deps.visitors.isBot(sender)) {
+      const dropped = { bot: batch.events.length };
+      await deps.buffer.recordDrops({ projectId: key.projectId, at: receivedAt, counts: dropped }).catch(() => {
+        throw unavailable();
+      });
+      ctx.status = 202;
+      ctx.body = { accepted: 0, dropped };
+      return;
+    }
     const scene = await deps.tenants.scene(key.projectId, batch.scene);
-    const { batch: accepted, dropped } = validateEvents(batch, key.projectId, scene.capture, deps.validators, receivedAt, contentType);
+    const { batch: accepted, dropped } = validateEvents(batch, {
+      projectId: key.projectId,
+      capture: scene.capture,
+      validators: deps.validators,
+      receivedAt,
+      contentType,
+      privacyMode: project.privacyMode,
+    });
+    const start = accepted.events.find((e) => e.type === 'session_start');
+    const hints: SessionHints | undefined =
+      start?.type === 'session_start' ? { url: start.url, referrer: start.referrer, gpu: start.gpu, lang: start.lang } : undefined;
+    const visitor = await deps.visitors.describe(sender, project, `${key.projectId}\u0000${batch.sid}`, hints).catch((error: unknown) => {
+      if (error instanceof PrivacyError) throw unavailable();
+      throw error;
+    });
+    const paranoid = project.privacyMode === 'paranoid';
+    accepted.session = {
+      privacyMode: project.privacyMode,
+      visitorHash: visitor.visitorHash,
+      previousVisitorHash: visitor.previousVisitorHash,
+      ipHash: visitor.ipHash,
+      context: visitor.context,
+      // `paranoid` keeps nothing but the scene, the events and the visitor hash.
+      anonymousId: paranoid ? null : batch.anon ?? null,
+      userId: paranoid ? null : batch.user ?? null,
+    };
     const result = await deps.buffer.write(accepted).catch(() => {
       throw unavailable();
     });

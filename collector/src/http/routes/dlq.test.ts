@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Packr, unpack } from 'msgpackr';
 import { encodeBatch, type VantageEvent, type WireBatch } from '@vantage/sdk-core/schema';
-import { DRIVERS, openTestStore, startTestCollector, type TestCollector } from '../../testing/harness.js';
+import { BROWSER_USER_AGENT, DRIVERS, openTestStore, startTestCollector, type TestCollector } from '../../testing/harness.js';
 import { NIL_PROJECT_ID } from '../../storage/index.js';
 import type { Store } from '../../storage/types.js';
 import type { DeadLetterItem } from '../../dlq/list.js';
@@ -31,7 +31,7 @@ async function list(c: TestCollector, query = '', key = c.sk): Promise<{ items: 
 }
 
 async function collect(c: TestCollector, body: Uint8Array, type: string, key: string | null): Promise<number> {
-  const headers: Record<string, string> = { 'Content-Type': type };
+  const headers: Record<string, string> = { 'Content-Type': type, 'User-Agent': BROWSER_USER_AGENT };
   if (key) headers.Authorization = `Bearer ${key}`;
   const response = await fetch(`${c.url}/api/v1/collect`, { method: 'POST', headers, body });
   await response.arrayBuffer();
