@@ -2,8 +2,11 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, DRIVERS, type TestDatabase } from './testing/harness.js';
 import { printedKeys, runCli } from './testing/cli-process.js';
 import { loadConfig } from './config.js';
+import { tryRetentionLock } from './retention/lock.js';
+import { countRows, daysBefore, seedAggregates, seedBatch, seedDeadLetter, seedLink, seedSession } from './testing/retention-seed.js';
+import { NIL_PROJECT_ID } from './storage/schema.js';
 
-const COMMANDS = ['serve', 'init', 'projects create', 'projects list', 'keys create', 'keys list', 'keys revoke'];
+const COMMANDS = ['serve', 'init', 'projects create', 'projects list', 'keys create', 'keys list', 'keys revoke', 'retention run'];
 
 describe('vantage --help', () => {
   it('prints the overview with every command', async () => {
@@ -103,6 +106,108 @@ describe.each(DRIVERS)('vantage commands on the %s store', (driver) => {
       const audit = await store.query<{ action: string; actor: string }>('SELECT action, actor FROM audit_log WHERE project_id = $1', [projectId]);
       expect(audit.map((a) => a.action).sort()).toEqual(['key.create', 'key.create', 'key.create', 'key.revoke', 'project.create']);
       expect(new Set(audit.map((a) => a.actor))).toEqual(new Set(['cli']));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe.each(DRIVERS)('vantage retention run on the %s store', (driver) => {
+  let database: TestDatabase | undefined;
+  afterEach(async () => {
+    await database?.cleanup();
+    database = undefined;
+  });
+
+  async function shortProject(env: Record<string, string>): Promise<string> {
+    const created = await runCli(['projects', 'create', '--name', 'Short', '--retention-days', '1'], env);
+    const projectId = /project ([0-9a-f-]{36})/.exec(created.stdout)?.[1];
+    if (!projectId) throw new Error(`no project id in ${created.stdout}`);
+    return projectId;
+  }
+
+  it('counts in a dry run, then deletes the old per-session rows, prints them per project and audits them as cli', async () => {
+    database = await createTestDatabase(driver, inject('postgresUrl'));
+    const env = database.env;
+    const projectId = await shortProject(env);
+    const old = daysBefore(new Date(), 3);
+    let store = await database.open();
+    try {
+      await seedSession(store, projectId, 'old-1', old);
+      await seedSession(store, projectId, 'old-2', old);
+      await seedSession(store, projectId, 'recent', new Date());
+      await seedLink(store, projectId, 'old-1', old);
+      await seedBatch(store, projectId, 'old-1', 0, old);
+      await seedAggregates(store, projectId, old);
+      await seedDeadLetter(store, NIL_PROJECT_ID, daysBefore(new Date(), 40));
+    } finally {
+      await store.close();
+    }
+    const row = new RegExp(`^${projectId}\\s+1d\\s+2\\s+1\\s+1\\s+0\\s+0\\s+0$`, 'm');
+
+    const dry = await runCli(['retention', 'run', '--dry-run'], env);
+    expect(dry.stderr).toBe('');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(row);
+    expect(dry.stdout).toMatch(/^\(unknown projects\)\s+-\s+0\s+0\s+0\s+1\s+0\s+0$/m);
+    expect(dry.stdout).toContain('5 rows would be deleted');
+    expect(dry.stdout.trimEnd().endsWith('dry run: nothing deleted')).toBe(true);
+    store = await database.open();
+    try {
+      expect(await countRows(store, 'sessions', projectId)).toBe(3);
+      expect(await countRows(store, 'dlq', NIL_PROJECT_ID)).toBe(1);
+    } finally {
+      await store.close();
+    }
+
+    const real = await runCli(['retention', 'run', '--project', projectId], env);
+    expect(real.stderr).toBe('');
+    expect(real.code).toBe(0);
+    expect(real.stdout).toMatch(row);
+    expect(real.stdout).not.toContain('unknown projects');
+    expect(real.stdout).toContain('4 rows deleted');
+    expect(real.stdout).not.toContain('dry run');
+    store = await database.open();
+    try {
+      expect(await countRows(store, 'sessions', projectId)).toBe(1);
+      expect(await countRows(store, 'identity_links', projectId)).toBe(0);
+      expect(await countRows(store, 'ingest_batches', projectId)).toBe(0);
+      expect(await countRows(store, 'event_counts_hourly', projectId)).toBe(1);
+      expect(await countRows(store, 'dlq', NIL_PROJECT_ID)).toBe(1);
+      const audit = await store.query<{ actor: string; detail: { deleted: Record<string, number> } }>("SELECT actor, detail FROM audit_log WHERE project_id = $1 AND action = 'retention.run'", [projectId]);
+      expect(audit).toHaveLength(1);
+      expect(audit[0]?.actor).toBe('cli');
+      expect(audit[0]?.detail.deleted).toMatchObject({ sessions: 2, identity_links: 1, ingest_batches: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a project that does not exist and a malformed id', async () => {
+    database = await createTestDatabase(driver, inject('postgresUrl'));
+    const missing = await runCli(['retention', 'run', '--project', '11111111-2222-4333-8444-555555555555'], database.env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('vantage: no project 11111111-2222-4333-8444-555555555555\n');
+    const malformed = await runCli(['retention', 'run', '--project', 'shop'], database.env);
+    expect(malformed.code).toBe(2);
+  });
+
+  it.runIf(driver === 'postgres')('does nothing while another process holds the retention lock', async () => {
+    database = await createTestDatabase(driver, inject('postgresUrl'));
+    const env = database.env;
+    const projectId = await shortProject(env);
+    const store = await database.open();
+    try {
+      await seedSession(store, projectId, 'old', daysBefore(new Date(), 3));
+      const lock = await tryRetentionLock(store, env.DATABASE_URL);
+      try {
+        const result = await runCli(['retention', 'run'], env);
+        expect(result.code).toBe(1);
+        expect(result.stdout).toContain('Another collector process is running retention');
+        expect(await countRows(store, 'sessions', projectId)).toBe(1);
+      } finally {
+        await lock?.release();
+      }
     } finally {
       await store.close();
     }

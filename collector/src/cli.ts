@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
  * The `vantage` command: `serve` (default), `init`, `projects create|list`,
- * `keys create|list|revoke`. Every command takes `--help`. Configuration comes from the same
+ * `keys create|list|revoke`, `retention run`. Every command takes `--help`. Configuration comes from the same
  * environment variables as the server (DATABASE_URL, VANTAGE_DATA_DIR, …).
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config, type PrivacyMode } from './config.js';
 import { serve } from './main.js';
+import { formatRetentionReport } from './retention/format.js';
+import { tryRetentionLock } from './retention/lock.js';
+import { DEFAULT_BATCH_SIZE, emptyReport, runRetention, type RetentionReport } from './retention/run.js';
 import { ensureDemoProject } from './server.js';
 import { openStore } from './storage/index.js';
 import type { Store } from './storage/types.js';
@@ -23,6 +26,7 @@ Commands:
   keys create           create a key for a project
   keys list             list a project's keys
   keys revoke           revoke a key
+  retention run         delete data past its retention now (the collector's job does it on a schedule)
 
 Run "vantage <command> --help" for a command's options. Configuration is read from the
 environment (PORT, HOST, DATABASE_URL, VANTAGE_DATA_DIR, ...; see the README).`,
@@ -54,6 +58,18 @@ Lists a project's keys (prefix, kind, label, created, last used, revoked). Token
   'keys revoke': `Usage: vantage keys revoke --project <id> --key <key id>
 
 Revokes a key. Collectors stop accepting it within 30 seconds (their key cache lifetime).`,
+  'retention run': `Usage: vantage retention run [--dry-run] [--project <id>]
+
+Deletes what has outlived its retention, as the collector's retention job does every
+RETENTION_JOB_INTERVAL_MINUTES: per-session data (sessions, identity links, the dedup ledger)
+older than the project's retention_days, dead letters older than DLQ_RETENTION_DAYS (or the
+project's retention_days if shorter), monthly usage older than the current month and the 12
+before it, and expired visitor salts. Aggregates are kept. Prints the rows deleted per project
+and table; each project something was deleted from gets an audit row (actor "cli").
+  --dry-run   count what would be deleted; delete nothing
+  --project   only this project (the nil uuid: only dead letters of unknown projects)
+
+On the embedded store, stop "vantage serve" first (one process at a time owns it).`,
 };
 
 class UsageError extends Error {}
@@ -76,10 +92,26 @@ function requireUuid(value: string | undefined, flag: string): string {
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
+/**
+ * `retention run`: a real run takes the retention lock like the collector's job, so it never
+ * runs beside one; a dry run writes nothing and needs no lock.
+ */
+async function retentionRun(config: Config, store: Store, projectId: string | undefined, dryRun: boolean): Promise<RetentionReport> {
+  const options = { dryRun, projectId, actor: 'cli', dlqRetentionDays: config.dlqRetentionDays };
+  if (dryRun) return runRetention(store, options);
+  const lock = await tryRetentionLock(store, config.databaseUrl);
+  if (!lock) return { ...emptyReport(new Date(), { dryRun, batchSize: DEFAULT_BATCH_SIZE, dlqRetentionDays: config.dlqRetentionDays }), skipped: 'locked' };
+  try {
+    return await runRetention(store, options);
+  } finally {
+    await lock.release();
+  }
+}
+
 async function run(argv: string[]): Promise<number> {
   const words = argv.filter((a) => !a.startsWith('-'));
   const [first, second] = words;
-  const command = first === 'projects' || first === 'keys' ? `${first} ${second ?? ''}`.trim() : first ?? 'serve';
+  const command = first === 'projects' || first === 'keys' || first === 'retention' ? `${first} ${second ?? ''}`.trim() : first ?? 'serve';
   if (argv.includes('--help') || argv.includes('-h')) {
     out((first === undefined ? HELP.main : HELP[command]) ?? HELP.main ?? '');
     return 0;
@@ -96,6 +128,7 @@ async function run(argv: string[]): Promise<number> {
       kind: { type: 'string' },
       label: { type: 'string' },
       key: { type: 'string' },
+      'dry-run': { type: 'boolean' },
     },
   });
   if (command === 'serve') {
@@ -167,6 +200,15 @@ async function run(argv: string[]): Promise<number> {
         return done ? 0 : 1;
       });
     }
+    case 'retention run': {
+      const projectId = values.project === undefined ? undefined : requireUuid(values.project, '--project');
+      const dryRun = values['dry-run'] === true;
+      return withStore(config, async (store) => {
+        const report = await retentionRun(config, store, projectId, dryRun);
+        for (const line of formatRetentionReport(report)) out(line);
+        return report.skipped ? 1 : 0;
+      });
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -182,7 +224,8 @@ run(process.argv.slice(2)).then(
       process.exitCode = 2;
       return;
     }
-    process.stderr.write(`vantage: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Errors of the collector's modules start "Vantage: "; the command's own prefix says it already.
+    process.stderr.write(`vantage: ${(error instanceof Error ? error.message : String(error)).replace(/^Vantage: /, '')}\n`);
     process.exitCode = 1;
   },
 );

@@ -33,6 +33,11 @@ export interface Config {
   retentionDays: number;
   /** `DLQ_RETENTION_DAYS`, default 30. */
   dlqRetentionDays: number;
+  /**
+   * `RETENTION_JOB_INTERVAL_MINUTES`, 1–1440, default 60: minutes between runs of the retention
+   * job (`collector/src/retention`); at most a day, so dead letters are pruned at least daily.
+   */
+  retentionJobIntervalMinutes: number;
   /** `TRUST_PROXY`: off (default), a hop count, or comma-separated CIDRs. */
   trustProxy: TrustProxy;
   /** `COLLECTOR_MAX_BODY_BYTES`, default 1 MiB: larger bodies get 413. */
@@ -108,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     privacyMode,
     retentionDays: integer(env, 'RETENTION_DAYS', 90, 1, 3650),
     dlqRetentionDays: integer(env, 'DLQ_RETENTION_DAYS', 30, 1, 3650),
+    retentionJobIntervalMinutes: integer(env, 'RETENTION_JOB_INTERVAL_MINUTES', 60, 1, 1440),
     trustProxy: trustProxy(env.TRUST_PROXY),
     maxBodyBytes: integer(env, 'COLLECTOR_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: env.LOG_LEVEL?.trim() || 'info',

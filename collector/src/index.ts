@@ -11,3 +11,4 @@ export { createKeyResolver, type KeyResolver, type ResolvedKey } from './tenants
 export { createProject, createKey, listKeys, listProjects, revokeKey, getProject, type Project, type KeyInfo, type CreatedKey } from './tenants/projects.js';
 export { createToken, parseToken, hashToken, type KeyKind } from './tenants/tokens.js';
 export { createLogger, type Logger } from './log.js';
+export { runRetention, startRetentionJob, type RetentionOptions, type RetentionReport, type RetentionJob, type RetentionJobOptions } from './retention/index.js';

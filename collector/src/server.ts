@@ -12,6 +12,7 @@ import type { AppDeps } from './http/deps.js';
 import { createWriteBuffer } from './ingest/write-buffer.js';
 import { createLogger, type Logger } from './log.js';
 import { createVisitorPipeline } from './privacy/visitor.js';
+import { startRetentionJob, type RetentionJob } from './retention/job.js';
 import { openStore } from './storage/index.js';
 import type { Store } from './storage/types.js';
 import { createKeyResolver } from './tenants/key-resolver.js';
@@ -26,6 +27,8 @@ export interface RunningCollector {
   deps: AppDeps;
   /** The demo project and its keys when this start created them (first start on an empty store). */
   demo: { project: Project; keys: CreatedKey[] } | null;
+  /** The retention job, started after listen (`runNow()` runs it at once). */
+  retention: RetentionJob;
   /** Graceful stop; resolves when everything acknowledged is durable and the store is closed. */
   stop(): Promise<void>;
 }
@@ -86,6 +89,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
   const address = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   log.info({ url, store: store.kind }, 'collector listening');
+  const retention = startRetentionJob({ store, config, log });
 
   let stopped: Promise<void> | undefined;
   return {
@@ -93,9 +97,12 @@ export async function startCollector(config: Config, options: StartOptions = {})
     server,
     deps,
     demo,
+    retention,
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        // A retention run in flight stops after its current batch, while requests finish.
+        const retentionStopped = retention.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Keep-alive sockets between requests (or opened just before the close) carry nothing
         // accepted: close them as they turn idle; requests in flight finish first.
@@ -105,6 +112,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
         await closed;
         clearInterval(sweep);
         clearTimeout(force);
+        await retentionStopped;
         await deps.buffer.drain();
         await deps.keys.stop();
         await store.close();
