@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
 import { createWriteBuffer } from './ingest/write-buffer.js';
+import { createLimits } from './limits/index.js';
 import { createLogger, type Logger } from './log.js';
 import { openStore } from './storage/index.js';
 import type { Store } from './storage/types.js';
@@ -38,12 +39,14 @@ export interface StartOptions {
 
 /** Build the app's dependencies over an open store. */
 export function createDeps(config: Config, store: Store, log: Logger): AppDeps {
+  const tenants = createTenantCache(store);
   return {
     config,
     store,
     log,
     keys: createKeyResolver(store),
-    tenants: createTenantCache(store),
+    tenants,
+    limits: createLimits({ config, store, tenants, log }),
     validators: createWireValidators(),
     buffer: createWriteBuffer(store, {
       // Two flushes overlap on PostgreSQL: one builds and sends while the other waits for its

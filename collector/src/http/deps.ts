@@ -5,6 +5,7 @@
 import type { WireValidators } from '@vantage/sdk-core/schema';
 import type { Config } from '../config.js';
 import type { WriteBuffer } from '../ingest/write-buffer.js';
+import type { Limits } from '../limits/index.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../storage/types.js';
 import type { KeyResolver } from '../tenants/key-resolver.js';
@@ -18,5 +19,7 @@ export interface AppDeps {
   tenants: TenantCache;
   buffer: WriteBuffer;
   validators: WireValidators;
+  /** Rate limits and quotas: `await deps.limits.take(key, '<route>')` right after authenticating. */
+  limits: Limits;
   log: Logger;
 }
