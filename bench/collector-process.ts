@@ -30,7 +30,21 @@ export interface CollectorOptions {
 const COLLECTOR_VARIABLES = [
   'PORT', 'HOST', 'DATABASE_URL', 'VANTAGE_DATA_DIR', 'ENABLE_RAW_SESSION_RETENTION', 'COLLECTOR_CORS_ORIGINS',
   'HASH_ROTATION_HOURS', 'PRIVACY_MODE', 'RETENTION_DAYS', 'DLQ_RETENTION_DAYS', 'TRUST_PROXY', 'COLLECTOR_MAX_BODY_BYTES', 'LOG_LEVEL',
+  'RATE_LIMIT_COLLECT_PER_SECOND', 'RATE_LIMIT_COLLECT_BURST', 'RATE_LIMIT_API_PER_SECOND', 'RATE_LIMIT_API_BURST',
 ];
+
+/**
+ * Rate limits of the collector under test. The load generator sends several thousand requests
+ * per second with one publishable key, far over the default limit (1000/s): limits this high
+ * never reject, yet every request still goes through the limiter (a lease of 50,000 tokens per
+ * round trip), so its cost is part of what is measured.
+ */
+const BENCH_RATE_LIMITS = {
+  RATE_LIMIT_COLLECT_PER_SECOND: '1000000',
+  RATE_LIMIT_COLLECT_BURST: '1000000',
+  RATE_LIMIT_API_PER_SECOND: '1000000',
+  RATE_LIMIT_API_BURST: '1000000',
+};
 
 /** Longest wait for the collector to migrate the database and listen (ms). */
 const START_TIMEOUT_MS = 60_000;
@@ -46,7 +60,7 @@ function captured(match: RegExpExecArray): string {
 export async function startCollectorProcess(options: CollectorOptions): Promise<CollectorProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of COLLECTOR_VARIABLES) delete env[name];
-  Object.assign(env, { DATABASE_URL: options.databaseUrl, VANTAGE_DATA_DIR: options.dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' });
+  Object.assign(env, { DATABASE_URL: options.databaseUrl, VANTAGE_DATA_DIR: options.dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...BENCH_RATE_LIMITS });
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const child = spawnChild('collector', process.execPath, [...profile, join(REPO_ROOT, 'collector/dist/cli.js'), 'serve'], env);
   try {

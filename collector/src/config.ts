@@ -11,6 +11,23 @@ export type PrivacyMode = 'standard' | 'strict' | 'paranoid';
 /** `TRUST_PROXY`: which `X-Forwarded-For` hops to believe. */
 export type TrustProxy = { kind: 'off' } | { kind: 'hops'; hops: number } | { kind: 'cidrs'; cidrs: string[] };
 
+/**
+ * A token bucket's limit: `perSecond` tokens are added per second and at most `burst` are held;
+ * a request takes one token.
+ */
+export interface RateLimit {
+  /** Tokens added per second (> 0). */
+  perSecond: number;
+  /** Most tokens held (>= 1): how many requests may come at once after a quiet spell. */
+  burst: number;
+}
+
+/**
+ * The two classes of rate limits: `collect` for the routes browsers call with a pk key
+ * (`POST /api/v1/collect`, `GET /api/v1/config`), `api` for every other authenticated route.
+ */
+export type RateLimitClass = 'collect' | 'api';
+
 /** The collector's configuration. */
 export interface Config {
   /** `PORT`, default 7315. */
@@ -44,6 +61,12 @@ export interface Config {
   maxBodyBytes: number;
   /** `LOG_LEVEL`, default `info` (`silent` turns logging off). */
   logLevel: string;
+  /**
+   * Default rate limits per key and route, by class: `RATE_LIMIT_COLLECT_PER_SECOND` (1000) and
+   * `RATE_LIMIT_COLLECT_BURST` (2 × per second), `RATE_LIMIT_API_PER_SECOND` (20) and
+   * `RATE_LIMIT_API_BURST` (3 × per second). A project's `rate_limits` overrides them.
+   */
+  rateLimits: Record<RateLimitClass, RateLimit>;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -95,6 +118,14 @@ function trustProxy(raw: string | undefined): TrustProxy {
   return { kind: 'cidrs', cidrs };
 }
 
+/** Highest rate or burst a variable may set; far beyond what one collector can serve. */
+const MAX_RATE = 1_000_000_000;
+
+function rateLimit(env: NodeJS.ProcessEnv, prefix: string, perSecondDefault: number, burstFactor: number): RateLimit {
+  const perSecond = integer(env, `${prefix}_PER_SECOND`, perSecondDefault, 1, MAX_RATE);
+  return { perSecond, burst: integer(env, `${prefix}_BURST`, Math.min(MAX_RATE, perSecond * burstFactor), 1, MAX_RATE) };
+}
+
 /** Read the configuration from `env` (default `process.env`); throws {@link ConfigError}. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const privacyMode = (env.PRIVACY_MODE ?? 'standard').trim() || 'standard';
@@ -117,5 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY),
     maxBodyBytes: integer(env, 'COLLECTOR_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    rateLimits: {
+      collect: rateLimit(env, 'RATE_LIMIT_COLLECT', 1000, 2),
+      api: rateLimit(env, 'RATE_LIMIT_API', 20, 3),
+    },
   };
 }

@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
 import { createWriteBuffer } from './ingest/write-buffer.js';
+import { createLimits } from './limits/index.js';
 import { createLogger, type Logger } from './log.js';
 import { createVisitorPipeline } from './privacy/visitor.js';
 import { startRetentionJob, type RetentionJob } from './retention/job.js';
@@ -42,12 +43,14 @@ export interface StartOptions {
 
 /** Build the app's dependencies over an open store. */
 export function createDeps(config: Config, store: Store, log: Logger): AppDeps {
+  const tenants = createTenantCache(store);
   return {
     config,
     store,
     log,
     keys: createKeyResolver(store),
-    tenants: createTenantCache(store),
+    tenants,
+    limits: createLimits({ config, store, tenants, log }),
     validators: createWireValidators(),
     visitors: createVisitorPipeline(store, config, {
       onPruneError: (error) => log.warn({ err: error }, 'deleting expired visitor salts failed; the next rotation retries'),

@@ -5,6 +5,7 @@
 import type { WireValidators } from '@vantage/sdk-core/schema';
 import type { Config } from '../config.js';
 import type { WriteBuffer } from '../ingest/write-buffer.js';
+import type { Limits } from '../limits/index.js';
 import type { Logger } from '../log.js';
 import type { VisitorPipeline } from '../privacy/visitor.js';
 import type { Store } from '../storage/types.js';
@@ -21,5 +22,7 @@ export interface AppDeps {
   validators: WireValidators;
   /** The privacy module's ingest side: bots, visitor hashes, minimised session context. */
   visitors: VisitorPipeline;
+  /** Rate limits and quotas: `await deps.limits.take(key, '<route>')` right after authenticating. */
+  limits: Limits;
   log: Logger;
 }

@@ -3,6 +3,7 @@
  * that produces it. 4xx messages are written for the caller; 5xx get a generic text.
  */
 import type { Context, Next } from 'koa';
+import { LimitExceededError } from '../limits/index.js';
 import type { Logger } from '../log.js';
 
 /** Stable error codes of the HTTP surface (PRODUCT.md). */
@@ -34,8 +35,10 @@ export class HttpError extends Error {
   }
 }
 
+/** An error thrown below the HTTP layer (a library's, or a limit's) as the answer it deserves; null if unknown. */
 function fromLibraryError(error: unknown): HttpError | null {
   const e = error as { type?: string; status?: number; expose?: boolean; message?: string } | null;
+  if (error instanceof LimitExceededError) return new HttpError(429, 'rate_limited', error.message, error.retryAfterSeconds);
   if (e?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'the body is larger than the collector accepts');
   if (e?.type === 'request.aborted') return new HttpError(400, 'invalid_payload', 'the request was aborted');
   if (e?.type === 'request.size.invalid') return new HttpError(400, 'invalid_payload', 'the body does not match its Content-Length');

@@ -52,6 +52,7 @@ function actionOf(raw: string | undefined): string | null {
 export function listAudit(deps: AppDeps) {
   return async function listAuditHandler(ctx: Context): Promise<void> {
     const key = await authenticate(deps, bearerToken(ctx));
+    await deps.limits.take(key, 'audit');
     requireSecretKey(key);
     await checkOrigin(ctx, deps, key.projectId);
     const page = parsePageBounds(ctx.query);

@@ -46,7 +46,9 @@ export function collect(deps: AppDeps) {
       let payload = body;
       let detail = decoded.detail;
       if (headerToken) {
-        projectId = (await authenticate(deps, headerToken)).projectId;
+        const key = await authenticate(deps, headerToken);
+        await deps.limits.take(key, 'collect');
+        projectId = key.projectId;
         await checkOrigin(ctx, deps, projectId);
       } else if (body.byteLength > ANONYMOUS_DEAD_LETTER_BYTES) {
         payload = body.subarray(0, ANONYMOUS_DEAD_LETTER_BYTES);
@@ -62,6 +64,7 @@ export function collect(deps: AppDeps) {
         ? (value as { key: string }).key
         : undefined;
     const key = await authenticate(deps, headerToken ?? bodyKey);
+    await deps.limits.take(key, 'collect');
     await checkOrigin(ctx, deps, key.projectId);
 
     const envelopeError = deps.validators.checkEnvelope(value);

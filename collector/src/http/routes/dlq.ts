@@ -17,6 +17,7 @@ import type { ResolvedKey } from '../../tenants/key-resolver.js';
 
 async function secretKey(ctx: Context, deps: AppDeps): Promise<ResolvedKey> {
   const key = await authenticate(deps, bearerToken(ctx));
+  await deps.limits.take(key, 'dlq');
   requireSecretKey(key);
   await checkOrigin(ctx, deps, key.projectId);
   return key;

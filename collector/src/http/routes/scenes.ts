@@ -24,6 +24,7 @@ function sceneIdOf(value: unknown): string {
 export function getConfig(deps: AppDeps) {
   return async function configHandler(ctx: Context): Promise<void> {
     const key = await authenticate(deps, bearerToken(ctx));
+    await deps.limits.take(key, 'config');
     await checkOrigin(ctx, deps, key.projectId);
     const sceneId = sceneIdOf(ctx.query.scene);
     const scene = await deps.tenants.scene(key.projectId, sceneId);
@@ -89,6 +90,7 @@ function parsePatch(body: unknown): ScenePatch {
 export function putScene(deps: AppDeps) {
   return async function putSceneHandler(ctx: Context): Promise<void> {
     const key = await authenticate(deps, bearerToken(ctx));
+    await deps.limits.take(key, 'scenes');
     requireSecretKey(key);
     await checkOrigin(ctx, deps, key.projectId);
     const sceneId = sceneIdOf(ctx.params.sceneId);
