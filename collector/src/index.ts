@@ -9,5 +9,7 @@ export { startCollector, createDeps, ensureDemoProject, type RunningCollector, t
 export { createWriteBuffer, type WriteBuffer, type WriteResult, type WriteBufferOptions, type WriteBufferStats } from './ingest/write-buffer.js';
 export { createKeyResolver, type KeyResolver, type ResolvedKey } from './tenants/key-resolver.js';
 export { createProject, createKey, listKeys, listProjects, revokeKey, getProject, type Project, type KeyInfo, type CreatedKey } from './tenants/projects.js';
+export { forgetSubject, ERASED_TABLES, type ErasureCounts } from './erasure/forget.js';
+export { parseSubject, subjectHash, SUBJECT_KINDS, type Subject, type SubjectKind } from './erasure/subject.js';
 export { createToken, parseToken, hashToken, type KeyKind } from './tenants/tokens.js';
 export { createLogger, type Logger } from './log.js';
