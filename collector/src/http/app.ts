@@ -13,6 +13,7 @@ import { getDlqEntry, listDlq, replayDlq } from './routes/dlq.js';
 import { forget } from './routes/forget.js';
 import { healthz, readyz } from './routes/health.js';
 import { landing } from './routes/landing.js';
+import { getProjectSettings, patchProjectSettings } from './routes/project.js';
 import { getConfig, putScene } from './routes/scenes.js';
 
 export type { AppDeps } from './deps.js';
@@ -35,6 +36,8 @@ export function createRouter(deps: AppDeps): Router {
   router.get('/api/v1/dlq/:id', getDlqEntry(deps));
   router.post('/api/v1/forget', forget(deps));
   router.post('/v1/forget', forget(deps));
+  router.get('/api/v1/project', getProjectSettings(deps));
+  router.patch('/api/v1/project', patchProjectSettings(deps));
   return router;
 }
 
