@@ -6,7 +6,7 @@ import { tryRetentionLock } from './retention/lock.js';
 import { countRows, daysBefore, seedAggregates, seedBatch, seedDeadLetter, seedLink, seedSession } from './testing/retention-seed.js';
 import { NIL_PROJECT_ID } from './storage/schema.js';
 
-const COMMANDS = ['serve', 'init', 'projects create', 'projects list', 'keys create', 'keys list', 'keys revoke', 'retention run'];
+const COMMANDS = ['serve', 'init', 'projects create', 'projects list', 'projects show', 'projects set', 'keys create', 'keys list', 'keys revoke', 'retention run'];
 
 describe('vantage --help', () => {
   it('prints the overview with every command', async () => {
@@ -208,6 +208,86 @@ describe.each(DRIVERS)('vantage retention run on the %s store', (driver) => {
       } finally {
         await lock?.release();
       }
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe.each(DRIVERS)('vantage projects show|set on the %s store', (driver) => {
+  let database: TestDatabase | undefined;
+  afterEach(async () => {
+    await database?.cleanup();
+    database = undefined;
+  });
+
+  it('shows and changes settings with the same checks as the API, audited as cli', async () => {
+    database = await createTestDatabase(driver, inject('postgresUrl'));
+    const env = database.env;
+    const created = await runCli(['projects', 'create', '--name', 'Settings', '--origin', 'https://shop.example'], env);
+    const projectId = /project ([0-9a-f-]{36})/.exec(created.stdout)?.[1] ?? '';
+    expect(projectId).not.toBe('');
+
+    const shown = await runCli(['projects', 'show', projectId], env);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(`project ${projectId} "Settings"`);
+    expect(shown.stdout).toMatch(/privacy_mode +standard/);
+    expect(shown.stdout).toMatch(/hash_rotation_hours +default \(24\)/);
+    expect(shown.stdout).toMatch(/monthly_event_quota +none/);
+
+    const set = await runCli(
+      ['projects', 'set', projectId, '--privacy-mode', 'paranoid', '--retention-days', '30', '--hash-rotation-hours', '48',
+        '--origins', 'https://a.example, https://B.example:443', '--monthly-event-quota', '5000'],
+      env,
+    );
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain('changed privacy_mode: "standard" -> "paranoid"');
+    expect(set.stdout).toMatch(/allowed_origins +https:\/\/a\.example,https:\/\/b\.example/);
+
+    const back = await runCli(['projects', 'set', projectId, '--hash-rotation-hours', 'default', '--monthly-event-quota', 'none'], env);
+    expect(back.code).toBe(0);
+    expect(back.stdout).toMatch(/hash_rotation_hours +default \(24\)/);
+
+    for (const [args, message] of [
+      [['--retention-days', '0'], 'retention_days must be an integer in 1..3650'],
+      [['--privacy-mode', 'lax'], 'privacy_mode must be one of'],
+      [['--origins', 'shop.example'], 'is not an origin'],
+      [['--monthly-event-quota', 'lots'], 'monthly_event_quota must be an integer'],
+      [[], 'needs at least one setting'],
+    ] as Array<[string[], string]>) {
+      const bad = await runCli(['projects', 'set', projectId, ...args], env);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.stderr).toContain(message);
+    }
+    const missing = await runCli(['projects', 'set', '5b0e7c1e-0000-4000-8000-000000000000', '--retention-days', '5'], env);
+    expect(missing.code).toBe(1);
+    expect((await runCli(['projects', 'show', 'nope'], env)).code).toBe(2);
+
+    const store = await database.open();
+    try {
+      const [project] = await store.query<{ privacy_mode: string; retention_days: number; hash_rotation_hours: number | null; allowed_origins: string[]; monthly_event_quota: unknown }>(
+        'SELECT privacy_mode, retention_days, hash_rotation_hours, allowed_origins, monthly_event_quota FROM projects WHERE id = $1',
+        [projectId],
+      );
+      expect(project).toEqual({ privacy_mode: 'paranoid', retention_days: 30, hash_rotation_hours: null, allowed_origins: ['https://a.example', 'https://b.example'], monthly_event_quota: null });
+      const audit = await store.query<{ actor: string; detail: Record<string, unknown> }>(
+        "SELECT actor, detail FROM audit_log WHERE project_id = $1 AND action = 'project.update' ORDER BY at, id",
+        [projectId],
+      );
+      expect(audit).toEqual([
+        {
+          actor: 'cli',
+          detail: {
+            privacy_mode: { old: 'standard', new: 'paranoid' },
+            retention_days: { old: 90, new: 30 },
+            hash_rotation_hours: { old: null, new: 48 },
+            allowed_origins: { old: ['https://shop.example'], new: ['https://a.example', 'https://b.example'] },
+            monthly_event_quota: { old: null, new: 5000 },
+          },
+        },
+        { actor: 'cli', detail: { hash_rotation_hours: { old: 48, new: null }, monthly_event_quota: { old: 5000, new: null } } },
+      ]);
     } finally {
       await store.close();
     }

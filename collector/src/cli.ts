@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `vantage` command: `serve` (default), `init`, `projects create|list`,
+ * The `vantage` command: `serve` (default), `init`, `projects create|list|show|set`,
  * `keys create|list|revoke`, `retention run`. Every command takes `--help`. Configuration comes from the same
  * environment variables as the server (DATABASE_URL, VANTAGE_DATA_DIR, …).
  */
@@ -13,7 +13,8 @@ import { DEFAULT_BATCH_SIZE, emptyReport, runRetention, type RetentionReport } f
 import { ensureDemoProject } from './server.js';
 import { openStore } from './storage/index.js';
 import type { Store } from './storage/types.js';
-import { createKey, createProject, listKeys, listProjects, revokeKey } from './tenants/projects.js';
+import { createKey, createProject, getProject, listKeys, listProjects, revokeKey } from './tenants/projects.js';
+import { parseProjectPatch, projectSettings, ProjectSettingsError, updateProject, type ProjectSettings } from './tenants/update-project.js';
 
 const HELP: Record<string, string> = {
   main: `Usage: vantage <command> [options]
@@ -23,6 +24,8 @@ Commands:
   init                  create the store and the demo project, print its keys, exit
   projects create       create a project with a pk and an sk key
   projects list         list projects
+  projects show         show a project's settings
+  projects set          change a project's settings
   keys create           create a key for a project
   keys list             list a project's keys
   keys revoke           revoke a key
@@ -48,6 +51,19 @@ Creates a project and prints its id, its publishable (pk_) and secret (sk_) keys
   'projects list': `Usage: vantage projects list
 
 Lists projects: id, name, privacy mode, retention days, allowed origins.`,
+  'projects show': `Usage: vantage projects show <project-id>
+
+Prints the project's settings: privacy mode, retention days, hash rotation hours, allowed
+origins, monthly event quota.`,
+  'projects set': `Usage: vantage projects set <project-id> [--privacy-mode standard|strict|paranoid]
+                            [--retention-days <1-3650>] [--hash-rotation-hours <1-8760>|default]
+                            [--origins <origin,origin,...>] [--monthly-event-quota <n>|none]
+
+Changes the given settings in one audited transaction (actor "cli") and prints the result.
+  --hash-rotation-hours default   use the collector's HASH_ROTATION_HOURS
+  --origins                       replaces the list; "" allows no browser origin of its own
+  --monthly-event-quota none      no quota
+Running collectors apply the change within 5 seconds (their settings cache lifetime).`,
   'keys create': `Usage: vantage keys create --project <id> --kind pk|sk [--label <text>]
 
 Creates a key and prints it once. pk_ keys go in browsers (send events, read capture config);
@@ -108,6 +124,21 @@ async function retentionRun(config: Config, store: Store, projectId: string | un
   }
 }
 
+function printSettings(s: ProjectSettings, config: Config): void {
+  out(`project ${s.id} "${s.name}"`);
+  out(`  privacy_mode         ${s.privacy_mode}`);
+  out(`  retention_days       ${s.retention_days}`);
+  out(`  hash_rotation_hours  ${s.hash_rotation_hours ?? `default (${config.hashRotationHours})`}`);
+  out(`  allowed_origins      ${s.allowed_origins.join(',') || '-'}`);
+  out(`  monthly_event_quota  ${s.monthly_event_quota ?? 'none'}`);
+}
+
+/** A CLI flag as a setting's wire value: digits become numbers, `word` becomes null. */
+function flagValue(raw: string, nullWord: string): unknown {
+  if (raw === nullWord) return null;
+  return /^-?\d+$/.test(raw) ? Number(raw) : raw;
+}
+
 async function run(argv: string[]): Promise<number> {
   const words = argv.filter((a) => !a.startsWith('-'));
   const [first, second] = words;
@@ -116,7 +147,7 @@ async function run(argv: string[]): Promise<number> {
     out((first === undefined ? HELP.main : HELP[command]) ?? HELP.main ?? '');
     return 0;
   }
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -129,6 +160,9 @@ async function run(argv: string[]): Promise<number> {
       label: { type: 'string' },
       key: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      'hash-rotation-hours': { type: 'string' },
+      origins: { type: 'string' },
+      'monthly-event-quota': { type: 'string' },
     },
   });
   if (command === 'serve') {
@@ -170,6 +204,47 @@ async function run(argv: string[]): Promise<number> {
         }
         return 0;
       });
+    case 'projects show': {
+      const projectId = requireUuid(positionals[2], 'projects show <project-id>');
+      return withStore(config, async (store) => {
+        const project = await getProject(store, projectId);
+        if (!project) {
+          process.stderr.write(`vantage: no project ${projectId}\n`);
+          return 1;
+        }
+        printSettings(projectSettings(project), config);
+        return 0;
+      });
+    }
+    case 'projects set': {
+      const projectId = requireUuid(positionals[2], 'projects set <project-id>');
+      const input: Record<string, unknown> = {};
+      if (values['privacy-mode'] !== undefined) input.privacy_mode = values['privacy-mode'];
+      if (values['retention-days'] !== undefined) input.retention_days = flagValue(values['retention-days'], '');
+      if (values['hash-rotation-hours'] !== undefined) input.hash_rotation_hours = flagValue(values['hash-rotation-hours'], 'default');
+      if (values.origins !== undefined) input.allowed_origins = values.origins.split(',').map((o) => o.trim()).filter(Boolean);
+      if (values['monthly-event-quota'] !== undefined) input.monthly_event_quota = flagValue(values['monthly-event-quota'], 'none');
+      if (Object.keys(input).length === 0) throw new UsageError('projects set needs at least one setting to change (see --help)');
+      let patch;
+      try {
+        patch = parseProjectPatch(input);
+      } catch (error) {
+        if (error instanceof ProjectSettingsError) throw new UsageError(error.message);
+        throw error;
+      }
+      return withStore(config, async (store) => {
+        const updated = await updateProject(store, projectId, patch, 'cli');
+        if (!updated) {
+          process.stderr.write(`vantage: no project ${projectId}\n`);
+          return 1;
+        }
+        const changed = Object.entries(updated.changes);
+        for (const [name, change] of changed) out(`changed ${name}: ${JSON.stringify(change?.old)} -> ${JSON.stringify(change?.new)}`);
+        if (changed.length === 0) out('nothing changed: the settings already had these values');
+        printSettings(projectSettings(updated.project), config);
+        return 0;
+      });
+    }
     case 'keys create': {
       const projectId = requireUuid(values.project, '--project');
       const kind = values.kind;

@@ -9,6 +9,12 @@ export { startCollector, createDeps, ensureDemoProject, type RunningCollector, t
 export { createWriteBuffer, type WriteBuffer, type WriteResult, type WriteBufferOptions, type WriteBufferStats } from './ingest/write-buffer.js';
 export { createKeyResolver, type KeyResolver, type ResolvedKey } from './tenants/key-resolver.js';
 export { createProject, createKey, listKeys, listProjects, revokeKey, getProject, type Project, type KeyInfo, type CreatedKey } from './tenants/projects.js';
+export {
+  updateProject, parseProjectPatch, projectSettings, ProjectSettingsError, SETTING_NAMES,
+  type ProjectPatch, type ProjectSettings, type SettingChanges, type SettingName,
+} from './tenants/update-project.js';
+export { forgetSubject, ERASED_TABLES, type ErasureCounts } from './erasure/forget.js';
+export { parseSubject, subjectHash, SUBJECT_KINDS, type Subject, type SubjectKind } from './erasure/subject.js';
 export { createToken, parseToken, hashToken, type KeyKind } from './tenants/tokens.js';
 export { createLogger, type Logger } from './log.js';
 export { runRetention, startRetentionJob, type RetentionOptions, type RetentionReport, type RetentionJob, type RetentionJobOptions } from './retention/index.js';

@@ -10,8 +10,10 @@ import { errorBoundary } from './errors.js';
 import { listAudit } from './routes/audit.js';
 import { collect } from './routes/collect.js';
 import { getDlqEntry, listDlq, replayDlq } from './routes/dlq.js';
+import { forget } from './routes/forget.js';
 import { healthz, readyz } from './routes/health.js';
 import { landing } from './routes/landing.js';
+import { getProjectSettings, patchProjectSettings } from './routes/project.js';
 import { getConfig, putScene } from './routes/scenes.js';
 
 export type { AppDeps } from './deps.js';
@@ -33,11 +35,12 @@ function requestLog(deps: AppDeps): Koa.Middleware {
   };
 }
 
-/** Build the collector's HTTP app. */
-export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: false });
+/**
+ * Every route of the collector. Exported so the tenant-isolation test can enumerate them and
+ * fail when a route has no isolation case.
+ */
+export function createRouter(deps: AppDeps): Router {
   const router = new Router();
-
   router.get('/', landing(deps));
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(deps));
@@ -48,7 +51,17 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/api/v1/dlq', listDlq(deps));
   router.post('/api/v1/dlq/replay', replayDlq(deps));
   router.get('/api/v1/dlq/:id', getDlqEntry(deps));
+  router.post('/api/v1/forget', forget(deps));
+  router.post('/v1/forget', forget(deps));
+  router.get('/api/v1/project', getProjectSettings(deps));
+  router.patch('/api/v1/project', patchProjectSettings(deps));
+  return router;
+}
 
+/** Build the collector's HTTP app. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: false });
+  const router = createRouter(deps);
   app.use(requestLog(deps));
   app.use(errorBoundary(deps.log, grantKnownOrigin(deps)));
   app.use(preflight(deps));

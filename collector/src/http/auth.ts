@@ -70,7 +70,7 @@ export function grantKnownOrigin(deps: AppDeps) {
 export function preflight(deps: AppDeps): Middleware {
   const handler = cors({
     origin: (ctx: Context) => ctx.get('Origin'),
-    allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type'],
     exposeHeaders: ['Retry-After'],
     maxAge: 600,

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Store } from '../../storage/types.js';
+import { DRIVERS, openTestStore, startTestCollector, type TestCollector } from '../../testing/harness.js';
+
+async function put(c: TestCollector, sceneId: string, body: unknown, key: string): Promise<number> {
+  const response = await fetch(`${c.url}/api/v1/scenes/${sceneId}`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+describe.each(DRIVERS)('PUT /api/v1/scenes/:sceneId audit on the %s store', (driver) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let c: TestCollector;
+
+  beforeAll(async () => {
+    ({ store, cleanup } = await openTestStore(driver, inject('postgresUrl')));
+    c = await startTestCollector(store);
+  });
+
+  afterAll(async () => {
+    await c?.close();
+    await cleanup?.();
+  });
+
+  it('audits each capture-flag change with the key, the scene and what was asked; refused changes write nothing', async () => {
+    expect(await put(c, 'audit-scene', { capture: { gaze: true } }, c.pk)).toBe(403);
+    expect(await put(c, 'audit-scene', { capture: { camera: false } }, c.sk)).toBe(400);
+    expect(await put(c, 'audit-scene', { capture: { gaze: true, hover_dwell: true } }, c.sk)).toBe(200);
+    expect(await put(c, 'audit-scene', { capture: { hover_dwell: false }, sampling: { camera: 0.5 } }, c.sk)).toBe(200);
+    const rows = await store.query<{ actor: string; target: string; detail: Record<string, unknown> }>(
+      "SELECT actor, target, detail FROM audit_log WHERE project_id = $1 AND action = 'scene.update' ORDER BY at, id",
+      [c.project.id],
+    );
+    const actor = `key:${c.keys.find((k) => k.kind === 'sk')?.id}`;
+    expect(rows).toEqual([
+      { actor, target: 'audit-scene', detail: { capture: { gaze: true, hover_dwell: true } } },
+      { actor, target: 'audit-scene', detail: { capture: { hover_dwell: false }, sampling: { camera: 0.5 } } },
+    ]);
+    const [scene] = await store.query<{ capture: Record<string, boolean> }>('SELECT capture FROM scenes WHERE project_id = $1 AND id = $2', [c.project.id, 'audit-scene']);
+    expect(scene?.capture).toEqual({ gaze: true, hover_dwell: false });
+  });
+});
