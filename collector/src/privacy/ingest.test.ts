@@ -232,4 +232,33 @@ describe.each(DRIVERS)('privacy at ingest on the %s store', (driver) => {
     expect(custom?.[3]).toEqual({ __truncated: true, original_bytes: Buffer.byteLength(JSON.stringify(big)) });
     expect(asset?.[2]).toBe('https://cdn.example/sofa.glb?utm_source=x');
   });
+
+  it('erasing a user reaches what ingest wrote: the sessions before identify, their links, ledger and dead letters', async () => {
+    const { project, keys } = await createProject(store, { name: 'erasure e2e', privacyMode: 'standard', retentionDays: 90 }, 'test');
+    const pk = keys.find((k) => k.kind === 'pk')?.token ?? '';
+    const sk = keys.find((k) => k.kind === 'sk')?.token ?? '';
+    const sid = (n: number) => `erase_${n}_${run}`;
+    // Browsing anonymously in two sessions (one with a broken event), then identifying in a third;
+    // someone else meanwhile.
+    const broken = batchOf(sid(1), 0, [sessionStart()], { anon: 'anon-e' });
+    (broken.events as unknown[]).push([9, 3, 'https://cdn.example/x.glb', 'model', 10, true, -5]);
+    expect((await send(c.url, pk, broken)).body).toEqual({ accepted: 1, dropped: { invalid_field: 1 } });
+    await send(c.url, pk, batchOf(sid(2), 0, [sessionStart()], { anon: 'anon-e' }));
+    await send(c.url, pk, batchOf(sid(3), 0, [sessionStart()], { anon: 'anon-e', user: 'user-e' }));
+    await send(c.url, pk, batchOf(sid(4), 0, [sessionStart()], { anon: 'anon-other', user: 'user-other' }));
+    const counted = await storedEventCount(store, project.id);
+
+    const response = await fetch(`${c.url}/api/v1/forget`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${sk}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user_id: 'user-e' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ deleted: { sessions: 3, identity_links: 3, ingest_batches: 3, dlq: 1 } });
+    expect((await sessionRows(project.id)).map((r) => r.id)).toEqual([sid(4)]);
+    expect(await store.query('SELECT session_id FROM identity_links WHERE project_id = $1', [project.id])).toEqual([{ session_id: sid(4) }]);
+    expect(await store.query('SELECT 1 FROM dlq WHERE project_id = $1', [project.id])).toEqual([]);
+    // Aggregates hold no ids and stay.
+    expect(await storedEventCount(store, project.id)).toBe(counted);
+  });
 });

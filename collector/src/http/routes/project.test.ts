@@ -117,7 +117,7 @@ describe.each(DRIVERS)('GET and PATCH /api/v1/project on the %s store', (driver)
   });
 
   it('refuses bad values and unknown fields with 400 invalid_payload and changes nothing', async () => {
-    const before = await snapshotProject(store, c.project.id);
+    const before = await snapshotProject(store, c.project.id, ['rate_buckets']);
     const cases: Array<[unknown, RegExp]> = [
       [{}, /nothing to change/],
       [{ project_id: c.project.id }, /nothing to change/],
@@ -144,7 +144,7 @@ describe.each(DRIVERS)('GET and PATCH /api/v1/project on the %s store', (driver)
       expect(res.body.error).toBe('invalid_payload');
       expect(String(res.body.message)).toMatch(message);
     }
-    expect(await snapshotProject(store, c.project.id)).toEqual(before);
+    expect(await snapshotProject(store, c.project.id, ['rate_buckets'])).toEqual(before);
   });
 
   it('applies a new origin at once in this collector (its settings cache is dropped)', async () => {
