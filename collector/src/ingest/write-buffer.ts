@@ -93,6 +93,11 @@ const lastBySeq = (field: string) => `(array_agg(x.${field} ORDER BY x.q DESC) F
  * DLQ; a retried batch adds nothing. Batches of one session in one flush are folded into one
  * session row first (an upsert may not touch a row twice in one statement).
  *
+ * The rollup rows (`event_counts_hourly`, `usage_monthly`) are the same few rows for every
+ * flush of a project, so concurrent flushes queue on their row locks until commit: they are
+ * updated last (PostgreSQL runs data-modifying CTEs the main query does not read in the order
+ * they are written), so a flush holds them for as short a time as possible.
+ *
  * A new session takes the visit's hash of the previous salt period when that hash was seen in
  * the last 30 minutes (a visit spanning a rotation is not split); a known session keeps the hash
  * it started with.
@@ -105,16 +110,6 @@ WITH input AS (
   SELECT p, s, q, sc, n, d FROM input ORDER BY p, s, q
   ON CONFLICT DO NOTHING
   RETURNING project_id, session_id, seq
-), counts AS (
-  INSERT INTO event_counts_hourly (project_id, scene_id, hour, type, events)
-  SELECT c.p, c.sc, to_timestamp(c.h::double precision * 3600), c.ty, sum(c.n)
-  FROM jsonb_to_recordset($2::jsonb) AS c(p uuid, s text, q int, sc text, h int, ty text, n int)
-  JOIN ins ON ins.project_id = c.p AND ins.session_id = c.s AND ins.seq = c.q
-  GROUP BY c.p, c.sc, c.h, c.ty
-  ORDER BY c.p, c.sc, c.h, c.ty
-  ON CONFLICT (project_id, scene_id, hour, type)
-  DO UPDATE SET events = event_counts_hourly.events + excluded.events
-  RETURNING 1
 ), letters AS (
   INSERT INTO dlq (project_id, id, reason, detail, content_type, session_id, seq, event_index, envelope, payload)
   SELECT l.p, l.id, l.r, l.dt, l.ct, l.s, l.q, l.i, l.e, decode(l.b, 'base64')
@@ -159,14 +154,6 @@ WITH input AS (
   WHERE k.an IS NOT NULL OR k.us IS NOT NULL
   ON CONFLICT DO NOTHING
   RETURNING 1
-), usage AS (
-  INSERT INTO usage_monthly (project_id, month, events, batches)
-  SELECT i.p, to_timestamp(i.mo), sum(i.n), count(*)
-  FROM input i JOIN ins ON ins.project_id = i.p AND ins.session_id = i.s AND ins.seq = i.q
-  GROUP BY i.p, i.mo ORDER BY i.p, i.mo
-  ON CONFLICT (project_id, month)
-  DO UPDATE SET events = usage_monthly.events + excluded.events, batches = usage_monthly.batches + excluded.batches
-  RETURNING 1
 ), drops AS (
   INSERT INTO drops_daily (project_id, day, reason, events)
   SELECT d.p, to_timestamp(d.dy), d.r, sum(d.n)
@@ -176,6 +163,24 @@ WITH input AS (
   GROUP BY d.p, d.dy, d.r ORDER BY d.p, d.dy, d.r
   ON CONFLICT (project_id, day, reason)
   DO UPDATE SET events = drops_daily.events + excluded.events
+  RETURNING 1
+), counts AS (
+  INSERT INTO event_counts_hourly (project_id, scene_id, hour, type, events)
+  SELECT c.p, c.sc, to_timestamp(c.h::double precision * 3600), c.ty, sum(c.n)
+  FROM jsonb_to_recordset($2::jsonb) AS c(p uuid, s text, q int, sc text, h int, ty text, n int)
+  JOIN ins ON ins.project_id = c.p AND ins.session_id = c.s AND ins.seq = c.q
+  GROUP BY c.p, c.sc, c.h, c.ty
+  ORDER BY c.p, c.sc, c.h, c.ty
+  ON CONFLICT (project_id, scene_id, hour, type)
+  DO UPDATE SET events = event_counts_hourly.events + excluded.events
+  RETURNING 1
+), usage AS (
+  INSERT INTO usage_monthly (project_id, month, events, batches)
+  SELECT i.p, to_timestamp(i.mo), sum(i.n), count(*)
+  FROM input i JOIN ins ON ins.project_id = i.p AND ins.session_id = i.s AND ins.seq = i.q
+  GROUP BY i.p, i.mo ORDER BY i.p, i.mo
+  ON CONFLICT (project_id, month)
+  DO UPDATE SET events = usage_monthly.events + excluded.events, batches = usage_monthly.batches + excluded.batches
   RETURNING 1
 )
 SELECT project_id AS p, session_id AS s, seq AS q FROM ins`;
@@ -228,13 +233,15 @@ function sessionRow(b: AcceptedBatch): Record<string, unknown> | null {
   const u = b.session;
   if (!u) return null;
   const c = u.context;
-  return {
+  const row: Record<string, unknown> = {
     p: b.projectId, s: b.sessionId, q: b.seq, sc: b.sceneId, m: u.privacyMode, at: b.receivedAt,
     v: u.visitorHash, vp: u.previousVisitorHash, ih: u.ipHash,
-    u: c.url ?? null, ro: c.referrerOrigin ?? null, g: c.gpuClass ?? null, l: c.lang ?? null,
-    b: c.browser ?? null, o: c.os ?? null, dv: c.deviceType ?? null, c: c.country ?? null,
+    u: c.url, ro: c.referrerOrigin, g: c.gpuClass, l: c.lang, b: c.browser, o: c.os, dv: c.deviceType, c: c.country,
     an: u.anonymousId, us: u.userId, n: b.events.length,
   };
+  // Absent keys read as null in jsonb_to_recordset: a later batch of a session sends a few bytes.
+  for (const key in row) if (row[key] === null || row[key] === undefined) delete row[key];
+  return row;
 }
 
 /** Build the flush statement for a set of distinct batches, loose dead letters and loose drops. */

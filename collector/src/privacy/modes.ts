@@ -21,7 +21,7 @@ import type { PrivacyMode } from '../config.js';
 import { countryOf } from './country.js';
 import { gpuClass, type GpuClass } from './gpu.js';
 import { reduceUrl, referrerOrigin } from './url.js';
-import { parseUserAgent, type DeviceType } from './user-agent.js';
+import { parseUserAgent, type DeviceType, type UserAgentFamilies } from './user-agent.js';
 
 /** A session's raw context as the collector received it. Never stored as such. */
 export interface RawSessionContext {
@@ -37,6 +37,8 @@ export interface RawSessionContext {
   gpu?: string | null | undefined;
   /** `session_start.lang`: a BCP 47 tag such as `en-GB`. */
   lang?: string | null | undefined;
+  /** `parseUserAgent(userAgent)` when the caller has it already (it caches them per agent). */
+  families?: UserAgentFamilies | undefined;
 }
 
 /** What `strict` keeps. Null where the input said nothing usable. */
@@ -80,7 +82,7 @@ export type MinimisedSession<M extends PrivacyMode = PrivacyMode> = M extends 's
 export function minimiseSession<M extends PrivacyMode>(mode: M, raw: RawSessionContext): MinimisedSession<M>;
 export function minimiseSession(mode: PrivacyMode, raw: RawSessionContext): StandardSession | StrictSession | ParanoidSession {
   if (mode === 'paranoid') return {};
-  const families = parseUserAgent(raw.userAgent);
+  const families = raw.families ?? parseUserAgent(raw.userAgent);
   const strict: StrictSession = {
     url: reduceUrl(raw.url),
     referrerOrigin: referrerOrigin(raw.referrer),

@@ -10,7 +10,7 @@ import type { Store } from '../storage/types.js';
 import { createClientAddressResolver } from './client-address.js';
 import { loadCountryDatabase } from './country.js';
 import { minimiseSession, type StandardSession } from './modes.js';
-import { isBot } from './user-agent.js';
+import { isBot, parseUserAgent, type UserAgentFamilies } from './user-agent.js';
 import { createVisitorHasher, type VisitorHasher } from './visitor-hash.js';
 
 /** What a request says about its sender; read from the request and passed on, never stored. */
@@ -70,12 +70,23 @@ export interface VisitorPipeline {
    * when the salts cannot be read or created.
    */
   describe(request: SenderRequest, project: VisitorProject, sessionKey: string, hints: SessionHints | undefined): Promise<StorableVisitor>;
+  /**
+   * The session's batch was not stored (the write failed): its next batch is treated as the
+   * session's first again, so the row it creates gets the hash and the context.
+   */
+  notStored(sessionKey: string): void;
   /** The hasher (salt rotation and pruning). */
   readonly hasher: VisitorHasher;
 }
 
-/** Sessions remembered as seen by this process, to skip the previous-period hash for them. */
+/**
+ * Sessions remembered as seen by this process, with the visitor hash they started with: a
+ * later batch of one needs neither hashing nor parsing, since its row holds all that already.
+ */
 const KNOWN_SESSIONS = 50_000;
+
+/** User agents remembered with their bot verdict and families (a site sees few distinct ones). */
+const KNOWN_AGENTS = 5_000;
 
 /**
  * The pipeline for one collector process. In `standard` mode the country database is loaded
@@ -85,31 +96,51 @@ export function createVisitorPipeline(store: Store, config: Pick<Config, 'trustP
   const resolveAddress = createClientAddressResolver(config.trustProxy);
   const hasher = createVisitorHasher(store, { defaultRotationHours: config.hashRotationHours, now: options.now, onPruneError: options.onPruneError });
   loadCountryDatabase();
-  // Insertion-ordered: the oldest entries go first when the set is full.
-  const known = new Set<string>();
+  // Insertion-ordered: the oldest entries go first when the map is full.
+  const known = new Map<string, string>();
+  const agents = new Map<string, { bot: boolean; families: UserAgentFamilies | null }>();
+
+  /** The verdict on an agent, cached; the families are parsed on first need only. */
+  function agent(userAgent: string): { bot: boolean; families: UserAgentFamilies | null } {
+    let entry = agents.get(userAgent);
+    if (!entry) {
+      if (agents.size >= KNOWN_AGENTS) agents.clear();
+      entry = { bot: userAgent.trim() === '' || isBot(userAgent), families: null };
+      agents.set(userAgent, entry);
+    }
+    return entry;
+  }
 
   return {
     hasher,
+    notStored(sessionKey) {
+      known.delete(sessionKey);
+    },
     isBot(request) {
       const userAgent = request.userAgent;
-      return typeof userAgent !== 'string' || userAgent.trim() === '' || isBot(userAgent);
+      return typeof userAgent !== 'string' || agent(userAgent).bot;
     },
     async describe(request, project, sessionKey, hints) {
+      const startedHash = known.get(sessionKey);
+      // A later batch of a session this process started: the row has its hash and context.
+      if (startedHash !== undefined && !hints) return { visitorHash: startedHash, previousVisitorHash: null, ipHash: null, context: {} };
       const userAgent = request.userAgent ?? '';
       const ip = resolveAddress(request.socketAddress, request.forwardedFor);
       const input = { projectId: project.id, rotationHours: project.hashRotationHours, ip, userAgent };
-      const isNew = !known.has(sessionKey);
-      if (isNew) {
-        if (known.size >= KNOWN_SESSIONS) known.delete(known.values().next().value as string);
-        known.add(sessionKey);
-      }
       const [hashes, ipHash] = await Promise.all([
-        isNew ? hasher.visitorHashes(input) : hasher.visitorHash(input).then((current) => ({ current, previous: null })),
+        startedHash === undefined ? hasher.visitorHashes(input) : { current: startedHash, previous: null },
         project.privacyMode === 'paranoid' ? null : hasher.ipHash(project.id, ip),
       ]);
+      if (startedHash === undefined) {
+        if (known.size >= KNOWN_SESSIONS) known.delete(known.keys().next().value as string);
+        known.set(sessionKey, hashes.current);
+      }
+      const verdict = agent(userAgent);
+      if (project.privacyMode !== 'paranoid') verdict.families ??= parseUserAgent(userAgent);
       const context: SessionContext = minimiseSession(project.privacyMode, {
         ip,
         userAgent,
+        families: verdict.families ?? undefined,
         url: hints?.url,
         referrer: hints?.referrer,
         gpu: hints?.gpu,

@@ -20,14 +20,16 @@ export interface RetentionTable {
 
 /**
  * Per-session data, kept for the project's `retention_days` after its last activity.
- * - `sessions` by `last_seen_at` (the latest batch of the session);
+ * - `sessions` by `started_at` (indexed; `last_seen_at` changes with every batch and is left
+ *   unindexed so those updates stay in place): a session's data goes `retention_days` after it
+ *   began, a few hours early at most for a long one;
  * - `identity_links` by `linked_at`; a link older than the cutoff goes whether or not its
  *   session row still exists, which also clears links whose session is already gone;
  * - `ingest_batches`, the dedup ledger (it holds session ids), by `received_at`. A batch resent
  *   after its ledger row is gone would count again; no client retries for `retention_days`.
  */
 export const PER_SESSION_TABLES = [
-  { table: 'sessions', key: ['project_id', 'id'], time: 'last_seen_at' },
+  { table: 'sessions', key: ['project_id', 'id'], time: 'started_at' },
   { table: 'identity_links', key: ['project_id', 'session_id', 'anonymous_id', 'user_id'], time: 'linked_at' },
   { table: 'ingest_batches', key: ['project_id', 'session_id', 'seq'], time: 'received_at' },
 ] as const satisfies readonly RetentionTable[];

@@ -12,7 +12,7 @@ export function daysBefore(now: Date, days: number): Date {
   return new Date(now.getTime() - days * DAY_MS);
 }
 
-/** A `sessions` row last seen at `lastSeenAt`. */
+/** A `sessions` row started and last seen at `lastSeenAt`. */
 export async function seedSession(store: Store, projectId: string, id: string, lastSeenAt: Date): Promise<void> {
   await store.query(
     `INSERT INTO sessions (project_id, id, scene_id, privacy_mode, started_at, last_seen_at, visitor_hash)
@@ -21,7 +21,7 @@ export async function seedSession(store: Store, projectId: string, id: string, l
   );
 }
 
-/** `count` sessions (`<prefix>-1` …) last seen at `lastSeenAt`, in one statement. */
+/** `count` sessions (`<prefix>-1` …) started and last seen at `lastSeenAt`, in one statement. */
 export async function seedSessions(store: Store, projectId: string, prefix: string, count: number, lastSeenAt: Date): Promise<void> {
   await store.query(
     `INSERT INTO sessions (project_id, id, scene_id, privacy_mode, started_at, last_seen_at, visitor_hash)

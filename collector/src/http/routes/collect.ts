@@ -104,7 +104,8 @@ export function collect(deps: AppDeps) {
     const start = accepted.events.find((e) => e.type === 'session_start');
     const hints: SessionHints | undefined =
       start?.type === 'session_start' ? { url: start.url, referrer: start.referrer, gpu: start.gpu, lang: start.lang } : undefined;
-    const visitor = await deps.visitors.describe(sender, project, `${key.projectId}\u0000${batch.sid}`, hints).catch((error: unknown) => {
+    const sessionKey = `${key.projectId}\u0000${batch.sid}`;
+    const visitor = await deps.visitors.describe(sender, project, sessionKey, hints).catch((error: unknown) => {
       if (error instanceof PrivacyError) throw unavailable();
       throw error;
     });
@@ -120,6 +121,7 @@ export function collect(deps: AppDeps) {
       userId: paranoid ? null : batch.user ?? null,
     };
     const result = await deps.buffer.write(accepted).catch(() => {
+      deps.visitors.notStored(sessionKey);
       throw unavailable();
     });
     ctx.status = 202;
