@@ -94,9 +94,10 @@ const lastBySeq = (field: string) => `(array_agg(x.${field} ORDER BY x.q DESC) F
  * session row first (an upsert may not touch a row twice in one statement).
  *
  * The rollup rows (`event_counts_hourly`, `usage_monthly`) are the same few rows for every
- * flush of a project, so concurrent flushes queue on their row locks until commit: they are
- * updated last (PostgreSQL runs data-modifying CTEs the main query does not read in the order
- * they are written), so a flush holds them for as short a time as possible.
+ * flush of a project, and a session's row is shared by its consecutive batches, so concurrent
+ * flushes queue on these row locks until commit: they are updated last (PostgreSQL runs
+ * data-modifying CTEs the main query does not read in the order they are written), so a flush
+ * holds them for as short a time as possible.
  *
  * A new session takes the visit's hash of the previous salt period when that hash was seen in
  * the last 30 minutes (a visit spanning a rotation is not split); a known session keeps the hash
@@ -126,6 +127,24 @@ WITH input AS (
     ${CONTEXT_COLUMNS.map(([f]) => `${f} text`).join(', ')}, an text, us text, n int)
   JOIN ins ON ins.project_id = x.p AND ins.session_id = x.s AND ins.seq = x.q
   GROUP BY x.p, x.s
+), links AS (
+  INSERT INTO identity_links (project_id, session_id, anonymous_id, user_id)
+  SELECT DISTINCT k.p, k.s, COALESCE(k.an, ''), COALESCE(k.us, '')
+  FROM jsonb_to_recordset($4::jsonb) AS k(p uuid, s text, q int, an text, us text)
+  JOIN ins ON ins.project_id = k.p AND ins.session_id = k.s AND ins.seq = k.q
+  WHERE k.an IS NOT NULL OR k.us IS NOT NULL
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+), drops AS (
+  INSERT INTO drops_daily (project_id, day, reason, events)
+  SELECT d.p, to_timestamp(d.dy), d.r, sum(d.n)
+  FROM jsonb_to_recordset($5::jsonb) AS d(p uuid, s text, q int, dy bigint, r text, n int)
+  WHERE d.s IS NULL
+     OR EXISTS (SELECT 1 FROM ins WHERE ins.project_id = d.p AND ins.session_id = d.s AND ins.seq = d.q)
+  GROUP BY d.p, d.dy, d.r ORDER BY d.p, d.dy, d.r
+  ON CONFLICT (project_id, day, reason)
+  DO UPDATE SET events = drops_daily.events + excluded.events
+  RETURNING 1
 ), sess AS (
   INSERT INTO sessions (project_id, id, scene_id, privacy_mode, started_at, last_seen_at, visitor_hash, ip_hash,
     ${CONTEXT_COLUMNS.map(([, c]) => c).join(', ')}, anonymous_id, user_id, batches, events)
@@ -145,24 +164,6 @@ WITH input AS (
     user_id = COALESCE(excluded.user_id, sessions.user_id),
     batches = sessions.batches + excluded.batches,
     events = sessions.events + excluded.events
-  RETURNING 1
-), links AS (
-  INSERT INTO identity_links (project_id, session_id, anonymous_id, user_id)
-  SELECT DISTINCT k.p, k.s, COALESCE(k.an, ''), COALESCE(k.us, '')
-  FROM jsonb_to_recordset($4::jsonb) AS k(p uuid, s text, q int, an text, us text)
-  JOIN ins ON ins.project_id = k.p AND ins.session_id = k.s AND ins.seq = k.q
-  WHERE k.an IS NOT NULL OR k.us IS NOT NULL
-  ON CONFLICT DO NOTHING
-  RETURNING 1
-), drops AS (
-  INSERT INTO drops_daily (project_id, day, reason, events)
-  SELECT d.p, to_timestamp(d.dy), d.r, sum(d.n)
-  FROM jsonb_to_recordset($5::jsonb) AS d(p uuid, s text, q int, dy bigint, r text, n int)
-  WHERE d.s IS NULL
-     OR EXISTS (SELECT 1 FROM ins WHERE ins.project_id = d.p AND ins.session_id = d.s AND ins.seq = d.q)
-  GROUP BY d.p, d.dy, d.r ORDER BY d.p, d.dy, d.r
-  ON CONFLICT (project_id, day, reason)
-  DO UPDATE SET events = drops_daily.events + excluded.events
   RETURNING 1
 ), counts AS (
   INSERT INTO event_counts_hourly (project_id, scene_id, hour, type, events)
