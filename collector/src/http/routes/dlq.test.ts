@@ -129,11 +129,13 @@ describe.each(DRIVERS)('GET /api/v1/dlq and /api/v1/dlq/:id on the %s store', (d
     }
   });
 
-  it('shows one entry with its payload (keys masked) and envelope; anything else is 404 not_found', async () => {
+  it('shows one entry with its payload (keys masked) and envelope, audited as a raw-data read; anything else is 404 not_found', async () => {
     const { items } = await list(c);
     const perEvent = items.find((i) => i.reason === 'invalid_field');
     const one = await call(c, 'GET', `/api/v1/dlq/${perEvent?.id.toUpperCase()}`, c.sk);
     expect(one.status).toBe(200);
+    const reads = await store.query<{ actor: string; target: string; detail: unknown }>("SELECT actor, target, detail FROM audit_log WHERE project_id = $1 AND action = 'dlq.read'", [c.project.id]);
+    expect(reads).toEqual([{ actor: expect.stringMatching(/^key:/), target: perEvent?.id, detail: { reason: 'invalid_field' } }]);
     expect(unpack(Buffer.from(String(one.body.payload), 'base64'))).toEqual(badField);
     expect(one.body.envelope).toMatchObject({ sid: batch.sid, seq: 0, scene: 'list-scene', t0: batch.t0 });
     expect((one.body.envelope as Record<string, unknown>).key).toBeUndefined();

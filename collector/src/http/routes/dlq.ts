@@ -13,6 +13,7 @@ import { readJson } from '../body.js';
 import { isUuid, parsePageBounds, singleParam, toPage, type Page } from '../cursor.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
+import { auditStatement } from '../../tenants/audit.js';
 import type { ResolvedKey } from '../../tenants/key-resolver.js';
 
 async function secretKey(ctx: Context, deps: AppDeps): Promise<ResolvedKey> {
@@ -61,6 +62,11 @@ export function getDlqEntry(deps: AppDeps) {
     const id = ctx.params.id;
     const entry = isUuid(id) ? await getDeadLetter(deps.store, key.projectId, id.toLowerCase()) : null;
     if (!entry) throw new HttpError(404, 'not_found', 'no such DLQ entry in this project');
+    // The whole raw payload is a raw-data read: audited, and not served without its audit row.
+    const audit = auditStatement(key.projectId, `key:${key.keyId}`, 'dlq.read', entry.id, { reason: entry.reason });
+    await deps.store.transaction([audit]).catch(() => {
+      throw new HttpError(503, 'unavailable', 'storage is unavailable; retry later', 2);
+    });
     ctx.set('Cache-Control', 'no-store');
     ctx.body = entry;
   };
