@@ -91,3 +91,15 @@ export function minimiseTuple(raw: unknown): unknown {
   }
   return out;
 }
+
+/**
+ * A decoded body that is not a valid batch but carries an `events` array, with each event
+ * minimised by {@link minimiseTuple}, for its whole-body dead letter; null when it carries no
+ * events (then there is nothing this module can read in it).
+ */
+export function minimiseBatchValue(value: unknown): Record<string, unknown> | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const events = (value as { events?: unknown }).events;
+  if (!Array.isArray(events)) return null;
+  return { ...(value as Record<string, unknown>), events: events.map(minimiseTuple) };
+}

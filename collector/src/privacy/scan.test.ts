@@ -114,6 +114,13 @@ describe.each(DRIVERS)('the privacy scan on the %s store', (driver) => {
       v: 1, sid: 'scan_broken_0001', seq: 0, scene: 'sofa', sentAt: Date.now(), t0: Date.now(),
       events: [[1, 0, 'https://shop.example.com/p?email=jane%40mail.example&utm_source=x', 0, 0, 0, 'x', 'https://r.example/?q=secret'], [9, 1, 'https://cdn.example/a.glb?token=abc', 'model', -1, true]],
     };
+    // A body that is not a batch (unknown version) but carries events: kept whole, minimised.
+    await fetch(`${c.url}/api/v1/collect`, { method: 'POST', headers: { ...headers(4), Authorization: `Bearer ${c.pk}` }, body: packr.pack({ ...broken, v: 9, sid: 'scan_envelope_0001' }) });
+    await fetch(`${c.url}/api/v1/collect`, {
+      method: 'POST',
+      headers: { ...headers(5), Authorization: `Bearer ${c.pk}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...broken, v: 9, sid: 'scan_envelope_0002' }),
+    });
     const refused = await fetch(`${c.url}/api/v1/collect`, { method: 'POST', headers: { ...headers(3), Authorization: `Bearer ${c.pk}` }, body: packr.pack(broken) });
     expect(await refused.json()).toMatchObject({ accepted: 0 });
     await c.deps.buffer.drain();

@@ -6,10 +6,11 @@
 import type { Context } from 'koa';
 import type { WireBatch } from '@vantage/sdk-core/schema';
 import { maskKeys } from '../../dlq/preview.js';
-import { decodeBody, mediaType } from '../../ingest/decode-body.js';
+import { decodeBody, encodeBody, mediaType } from '../../ingest/decode-body.js';
 import { validateEvents } from '../../ingest/validate-events.js';
 import type { DlqEntry } from '../../ingest/types.js';
 import { PrivacyError } from '../../privacy/errors.js';
+import { minimiseBatchValue } from '../../privacy/events.js';
 import type { SessionHints } from '../../privacy/visitor.js';
 import { NIL_PROJECT_ID } from '../../storage/index.js';
 import { authenticate, bearerToken, checkOrigin } from '../auth.js';
@@ -70,7 +71,10 @@ export function collect(deps: AppDeps) {
     const envelopeError = deps.validators.checkEnvelope(value);
     if (envelopeError) {
       const detail = `invalid batch envelope: ${envelopeError}`;
-      await keepDeadLetter(deps, { projectId: key.projectId, reason: 'invalid_envelope', detail, contentType, payload: maskKeys(body) });
+      // Kept for replay, with the events it carries minimised like any dead letter's.
+      const minimised = minimiseBatchValue(value);
+      const payload = maskKeys(minimised ? encodeBody(minimised, contentType) : body);
+      await keepDeadLetter(deps, { projectId: key.projectId, reason: 'invalid_envelope', detail, contentType, payload });
       throw new HttpError(400, 'invalid_payload', detail);
     }
 
