@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { DRIVERS, openTestStore } from '../testing/harness.js';
+import { DRIVERS, openTestStore, useTestStore } from '../testing/harness.js';
 import type { Store } from '../storage/types.js';
 import { createTenantCache } from '../tenants/project-cache.js';
 import { createProject, type Project } from '../tenants/projects.js';
@@ -166,27 +166,16 @@ describe.each(DRIVERS)('rate limiter on the %s store', (driver) => {
 });
 
 describe.each(DRIVERS)('rate limiter when the store fails, on the %s store', (driver) => {
-  let store: Store;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    // A throwaway store: its rate_buckets table is dropped.
-    const opened = await openTestStore(driver, inject('postgresUrl'));
-    store = opened.store;
-    cleanup = opened.cleanup;
-  });
-
-  afterAll(async () => {
-    await cleanup?.();
-  });
+  // A throwaway store: its rate_buckets table is dropped.
+  const db = useTestStore(driver);
 
   it('admits (fails open) and logs the failure once per interval', async () => {
-    const { project } = await createProject(store, { name: 'fail open', privacyMode: 'standard', retentionDays: 90 }, 'test');
-    await store.query('UPDATE projects SET rate_limits = $2::jsonb WHERE id = $1', [project.id, JSON.stringify({ api: { perSecond: 0.01, burst: 1 } })]);
-    await store.query('DROP TABLE rate_buckets');
+    const { project } = await createProject(db.store, { name: 'fail open', privacyMode: 'standard', retentionDays: 90 }, 'test');
+    await db.store.query('UPDATE projects SET rate_limits = $2::jsonb WHERE id = $1', [project.id, JSON.stringify({ api: { perSecond: 0.01, burst: 1 } })]);
+    await db.store.query('DROP TABLE rate_buckets');
     const { log, lines } = capturingLogger();
     // failOpenMs 0: every request asks the (failing) store again and is still admitted.
-    const limits = createLimits({ config: loadConfig({ VANTAGE_DATA_DIR: '/tmp' }), store, tenants: createTenantCache(store), log }, { failOpenMs: 0 });
+    const limits = createLimits({ config: loadConfig({ VANTAGE_DATA_DIR: '/tmp' }), store: db.store, tenants: createTenantCache(db.store), log }, { failOpenMs: 0 });
     const k: ResolvedKey = { projectId: project.id, keyId: '00000000-0000-4000-8000-00000000f001', kind: 'sk' };
     for (let i = 0; i < 5; i++) expect(await outcome(limits, k, 'audit')).toBe(0);
     const failures = lines.filter((l) => String(l.msg).includes('leasing rate-limit tokens'));

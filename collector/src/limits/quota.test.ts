@@ -3,9 +3,9 @@
  * here, as the ingest flush writes them: additive counters per project and UTC month.
  */
 import { encodeBatch } from '@vantage/sdk-core/schema';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../storage/types.js';
-import { BROWSER_USER_AGENT, DRIVERS, openTestStore, startTestCollector, type TestCollector } from '../testing/harness.js';
+import { BROWSER_USER_AGENT, DRIVERS, useTestStore, startTestCollector, type TestCollector } from '../testing/harness.js';
 import { monthStart, nextMonthStart, secondsUntilNextMonth, usageByMonth } from './quota.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
@@ -47,24 +47,13 @@ describe('months for quotas', () => {
 });
 
 describe.each(DRIVERS)('monthly event quota on the %s store', (driver) => {
-  let store: Store;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    const opened = await openTestStore(driver, inject('postgresUrl'));
-    store = opened.store;
-    cleanup = opened.cleanup;
-  });
-
-  afterAll(async () => {
-    await cleanup?.();
-  });
+  const db = useTestStore(driver);
 
   /** A collector whose project has `quota` and `used` events this month (set before its first request). */
   async function withQuota(quota: number | null, used: number): Promise<TestCollector> {
-    const c = await startTestCollector(store);
-    await store.query('UPDATE projects SET monthly_event_quota = $2 WHERE id = $1', [c.project.id, quota]);
-    if (used > 0) await setUsage(store, c.project.id, monthStart(new Date()), used);
+    const c = await startTestCollector(db.store);
+    await db.store.query('UPDATE projects SET monthly_event_quota = $2 WHERE id = $1', [c.project.id, quota]);
+    if (used > 0) await setUsage(db.store, c.project.id, monthStart(new Date()), used);
     c.deps.tenants.invalidate(c.project.id);
     return c;
   }
@@ -81,7 +70,7 @@ describe.each(DRIVERS)('monthly event quota on the %s store', (driver) => {
         expect(answer.retryAfter).toMatch(/^\d+$/);
         expect(Number(answer.retryAfter)).toBeLessThanOrEqual(before);
         expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(after);
-        expect(await storedBatches(store, c.project.id)).toBe(0);
+        expect(await storedBatches(db.store, c.project.id)).toBe(0);
         // The quota is about events: the scene config still answers.
         const config = await fetch(`${c.url}/api/v1/config?scene=quota`, { headers: { Authorization: `Bearer ${c.pk}` } });
         expect(config.status).toBe(200);
@@ -96,11 +85,11 @@ describe.each(DRIVERS)('monthly event quota on the %s store', (driver) => {
     const none = await withQuota(null, 10_000_000);
     const lastMonth = await withQuota(1000, 0);
     const previous = monthStart(new Date(monthStart(new Date()).getTime() - 1));
-    await setUsage(store, lastMonth.project.id, previous, 5000);
+    await setUsage(db.store, lastMonth.project.id, previous, 5000);
     try {
       for (const c of [under, none, lastMonth]) {
         expect((await collect(c)).status).toBe(202);
-        expect(await storedBatches(store, c.project.id)).toBe(1);
+        expect(await storedBatches(db.store, c.project.id)).toBe(1);
       }
     } finally {
       for (const c of [under, none, lastMonth]) await c.close();
@@ -111,27 +100,27 @@ describe.each(DRIVERS)('monthly event quota on the %s store', (driver) => {
     const c = await withQuota(0, 0);
     try {
       expect((await collect(c)).status).toBe(429);
-      expect(await storedBatches(store, c.project.id)).toBe(0);
+      expect(await storedBatches(db.store, c.project.id)).toBe(0);
     } finally {
       await c.close();
     }
   });
 
   it('reads usage for the current month and the 12 before it, oldest first, zeros where nothing was accepted', async () => {
-    const c = await startTestCollector(store);
+    const c = await startTestCollector(db.store);
     try {
       const now = new Date(Date.UTC(2026, 1, 14, 12));
       const month = (back: number) => new Date(Date.UTC(2026, 1 - back, 1));
       for (const [back, events] of [[0, 70], [1, 60], [12, 50], [13, 40]] as const) {
-        await store.query('INSERT INTO usage_monthly (project_id, month, events, batches) VALUES ($1, $2, $3, $4)', [c.project.id, month(back), events, events / 10]);
+        await db.store.query('INSERT INTO usage_monthly (project_id, month, events, batches) VALUES ($1, $2, $3, $4)', [c.project.id, month(back), events, events / 10]);
       }
-      const usage = await usageByMonth(store, c.project.id, now);
+      const usage = await usageByMonth(db.store, c.project.id, now);
       expect(usage).toHaveLength(13);
       expect(usage[0]).toEqual({ month: '2025-02-01T00:00:00.000Z', events: 50, batches: 5 });
       expect(usage[11]).toEqual({ month: '2026-01-01T00:00:00.000Z', events: 60, batches: 6 });
       expect(usage[12]).toEqual({ month: '2026-02-01T00:00:00.000Z', events: 70, batches: 7 });
       expect(usage.slice(1, 11).every((u) => u.events === 0 && u.batches === 0)).toBe(true);
-      expect(await usageByMonth(store, '00000000-0000-4000-8000-000000000999', now)).toHaveLength(13);
+      expect(await usageByMonth(db.store, '00000000-0000-4000-8000-000000000999', now)).toHaveLength(13);
     } finally {
       await c.close();
     }

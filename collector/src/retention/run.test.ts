@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DRIVERS, openTestStore } from '../testing/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DRIVERS, useTestStore } from '../testing/harness.js';
 import {
   columnValues,
   countRows,
@@ -36,28 +36,20 @@ function projectReport(report: RetentionReport, projectId: string): ProjectReten
 }
 
 describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
-  let store: Store;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    const opened = await openTestStore(driver, inject('postgresUrl'));
-    store = opened.store;
-    cleanup = opened.cleanup;
-  });
-  afterAll(async () => cleanup());
+  const db = useTestStore(driver);
 
   async function project(retentionDays: number): Promise<string> {
-    const { project } = await createProject(store, { name: `retention ${retentionDays}d`, privacyMode: 'standard', retentionDays, allowedOrigins: [] }, 'test');
+    const { project } = await createProject(db.store, { name: `retention ${retentionDays}d`, privacyMode: 'standard', retentionDays, allowedOrigins: [] }, 'test');
     return project.id;
   }
 
   async function audits(projectId: string): Promise<AuditRow[]> {
-    return store.query<AuditRow & Record<string, unknown>>("SELECT actor, action, target, detail FROM audit_log WHERE project_id = $1 AND action = 'retention.run' ORDER BY at", [projectId]);
+    return db.store.query<AuditRow & Record<string, unknown>>("SELECT actor, action, target, detail FROM audit_log WHERE project_id = $1 AND action = 'retention.run' ORDER BY at", [projectId]);
   }
 
   async function counts(projectId: string): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    for (const table of TABLES) out[table] = await countRows(store, table, projectId);
+    for (const table of TABLES) out[table] = await countRows(db.store, table, projectId);
     return out;
   }
 
@@ -65,19 +57,19 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
   async function seedMixed(projectId: string, days: number): Promise<void> {
     const old = daysBefore(NOW, days + 1);
     const recent = daysBefore(NOW, days - 0.5);
-    await seedSession(store, projectId, 'old', old);
-    await seedSession(store, projectId, 'recent', recent);
+    await seedSession(db.store, projectId, 'old', old);
+    await seedSession(db.store, projectId, 'recent', recent);
     // Exactly at the cutoff is not older than it: kept.
-    await seedSession(store, projectId, 'at-cutoff', daysBefore(NOW, days));
-    await seedLink(store, projectId, 'old', old);
-    await seedLink(store, projectId, 'recent', recent);
+    await seedSession(db.store, projectId, 'at-cutoff', daysBefore(NOW, days));
+    await seedLink(db.store, projectId, 'old', old);
+    await seedLink(db.store, projectId, 'recent', recent);
     // A link whose session row is already gone, old enough to go.
-    await seedLink(store, projectId, 'vanished', old);
-    await seedBatch(store, projectId, 'old', 0, old);
-    await seedBatch(store, projectId, 'old', 1, old);
-    await seedBatch(store, projectId, 'recent', 0, recent);
+    await seedLink(db.store, projectId, 'vanished', old);
+    await seedBatch(db.store, projectId, 'old', 0, old);
+    await seedBatch(db.store, projectId, 'old', 1, old);
+    await seedBatch(db.store, projectId, 'recent', 0, recent);
     // Aggregates outlive everything, however old.
-    await seedAggregates(store, projectId, daysBefore(NOW, 4000));
+    await seedAggregates(db.store, projectId, daysBefore(NOW, 4000));
   }
 
   it('deletes exactly the per-session rows older than each project\'s retention_days and keeps the rest', async () => {
@@ -86,16 +78,16 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
     await seedMixed(short, 1);
     await seedMixed(long, 90);
     // Two days old: gone in the 1-day project, kept in the 90-day one.
-    await seedSession(store, long, 'two-days', daysBefore(NOW, 2));
+    await seedSession(db.store, long, 'two-days', daysBefore(NOW, 2));
 
-    const report = await runRetention(store, { now: NOW });
+    const report = await runRetention(db.store, { now: NOW });
 
     for (const id of [short, long]) {
-      expect(await columnValues(store, 'sessions', 'id', id)).toEqual(id === long ? ['at-cutoff', 'recent', 'two-days'] : ['at-cutoff', 'recent']);
-      expect(await columnValues(store, 'identity_links', 'session_id', id)).toEqual(['recent']);
-      expect(await columnValues(store, 'ingest_batches', 'session_id', id)).toEqual(['recent']);
-      expect(await countRows(store, 'event_counts_hourly', id)).toBe(1);
-      expect(await countRows(store, 'drops_daily', id)).toBe(1);
+      expect(await columnValues(db.store, 'sessions', 'id', id)).toEqual(id === long ? ['at-cutoff', 'recent', 'two-days'] : ['at-cutoff', 'recent']);
+      expect(await columnValues(db.store, 'identity_links', 'session_id', id)).toEqual(['recent']);
+      expect(await columnValues(db.store, 'ingest_batches', 'session_id', id)).toEqual(['recent']);
+      expect(await countRows(db.store, 'event_counts_hourly', id)).toBe(1);
+      expect(await countRows(db.store, 'drops_daily', id)).toBe(1);
       const mine = projectReport(report, id);
       expect(mine.deleted).toMatchObject({ sessions: 1, identity_links: 2, ingest_batches: 2 });
     }
@@ -108,13 +100,13 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
 
   it('deletes in bounded batches: batchSize 2 over 7 rows takes four statements and deletes all 7', async () => {
     const id = await project(1);
-    await seedSessions(store, id, 'old', 7, daysBefore(NOW, 3));
-    await seedSession(store, id, 'recent', NOW);
+    await seedSessions(db.store, id, 'old', 7, daysBefore(NOW, 3));
+    await seedSession(db.store, id, 'recent', NOW);
     const batches: RetentionBatch[] = [];
 
-    const report = await runRetention(store, { now: NOW, batchSize: 2, projectId: id, onBatch: (b) => batches.push(b) });
+    const report = await runRetention(db.store, { now: NOW, batchSize: 2, projectId: id, onBatch: (b) => batches.push(b) });
 
-    expect(await columnValues(store, 'sessions', 'id', id)).toEqual(['recent']);
+    expect(await columnValues(db.store, 'sessions', 'id', id)).toEqual(['recent']);
     const mine = projectReport(report, id);
     expect(mine.deleted.sessions).toBe(7);
     expect(mine.statements.sessions).toBe(4);
@@ -128,21 +120,21 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
     const long = await project(90);
     for (const [id, days] of [[short, 1], [long, 90]] as const) {
       await seedMixed(id, days);
-      await seedDeadLetter(store, id, daysBefore(NOW, 45));
-      await seedUsage(store, id, new Date(Date.UTC(2024, 0, 1)));
-      await seedSalt(store, id, daysBefore(NOW, 3), daysBefore(NOW, 1));
+      await seedDeadLetter(db.store, id, daysBefore(NOW, 45));
+      await seedUsage(db.store, id, new Date(Date.UTC(2024, 0, 1)));
+      await seedSalt(db.store, id, daysBefore(NOW, 3), daysBefore(NOW, 1));
     }
     const before = { short: await counts(short), long: await counts(long) };
-    const auditBefore = (await store.query('SELECT id FROM audit_log')).length;
+    const auditBefore = (await db.store.query('SELECT id FROM audit_log')).length;
 
-    const dry = await runRetention(store, { now: NOW, dryRun: true });
+    const dry = await runRetention(db.store, { now: NOW, dryRun: true });
 
     expect({ short: await counts(short), long: await counts(long) }).toEqual(before);
-    expect((await store.query('SELECT id FROM audit_log')).length).toBe(auditBefore);
+    expect((await db.store.query('SELECT id FROM audit_log')).length).toBe(auditBefore);
     expect(dry.dryRun).toBe(true);
     expect(projectReport(dry, short).total).toBeGreaterThan(0);
 
-    const real = await runRetention(store, { now: NOW });
+    const real = await runRetention(db.store, { now: NOW });
     for (const id of [short, long]) {
       expect(projectReport(real, id).deleted).toEqual(projectReport(dry, id).deleted);
       const after = await counts(id);
@@ -156,20 +148,20 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
     const short = await project(1);
     const long = await project(90);
     const letters = {
-      shortOld: await seedDeadLetter(store, short, daysBefore(NOW, 2)),
-      shortRecent: await seedDeadLetter(store, short, daysBefore(NOW, 0.5)),
-      longOld: await seedDeadLetter(store, long, daysBefore(NOW, 31)),
-      longRecent: await seedDeadLetter(store, long, daysBefore(NOW, 29)),
-      nilOld: await seedDeadLetter(store, NIL_PROJECT_ID, daysBefore(NOW, 31)),
-      nilRecent: await seedDeadLetter(store, NIL_PROJECT_ID, daysBefore(NOW, 29)),
+      shortOld: await seedDeadLetter(db.store, short, daysBefore(NOW, 2)),
+      shortRecent: await seedDeadLetter(db.store, short, daysBefore(NOW, 0.5)),
+      longOld: await seedDeadLetter(db.store, long, daysBefore(NOW, 31)),
+      longRecent: await seedDeadLetter(db.store, long, daysBefore(NOW, 29)),
+      nilOld: await seedDeadLetter(db.store, NIL_PROJECT_ID, daysBefore(NOW, 31)),
+      nilRecent: await seedDeadLetter(db.store, NIL_PROJECT_ID, daysBefore(NOW, 29)),
     };
     const left = async () => {
-      const rows = await store.query<{ id: string }>('SELECT id FROM dlq WHERE id = ANY($1::uuid[])', [Object.values(letters)]);
+      const rows = await db.store.query<{ id: string }>('SELECT id FROM dlq WHERE id = ANY($1::uuid[])', [Object.values(letters)]);
       const ids = new Set(rows.map((r) => r.id));
       return Object.entries(letters).filter(([, id]) => ids.has(id)).map(([name]) => name).sort();
     };
 
-    const report = await runRetention(store, { now: NOW, dlqRetentionDays: 30 });
+    const report = await runRetention(db.store, { now: NOW, dlqRetentionDays: 30 });
     expect(await left()).toEqual(['longRecent', 'nilRecent', 'shortRecent']);
     expect(projectReport(report, short).cutoffs.dlq).toEqual(daysBefore(NOW, 1));
     expect(projectReport(report, long).cutoffs.dlq).toEqual(daysBefore(NOW, 30));
@@ -177,9 +169,9 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
 
     // A shorter DLQ_RETENTION_DAYS takes the 29-day-old letters too; limited to the nil project
     // first, then to the 90-day project.
-    await runRetention(store, { now: NOW, dlqRetentionDays: 10, projectId: NIL_PROJECT_ID });
+    await runRetention(db.store, { now: NOW, dlqRetentionDays: 10, projectId: NIL_PROJECT_ID });
     expect(await left()).toEqual(['longRecent', 'shortRecent']);
-    await runRetention(store, { now: NOW, dlqRetentionDays: 10, projectId: long });
+    await runRetention(db.store, { now: NOW, dlqRetentionDays: 10, projectId: long });
     expect(await left()).toEqual(['shortRecent']);
   });
 
@@ -192,31 +184,31 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
       Date.UTC(2025, 9, 1), // 13 months before: gone
       Date.UTC(2024, 0, 1),
     ];
-    for (const month of months) await seedUsage(store, id, new Date(month));
+    for (const month of months) await seedUsage(db.store, id, new Date(month));
 
-    const report = await runRetention(store, { now: NOW, projectId: id });
+    const report = await runRetention(db.store, { now: NOW, projectId: id });
 
-    expect(await columnValues(store, 'usage_monthly', 'month', id)).toEqual(['2025-11-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z']);
+    expect(await columnValues(db.store, 'usage_monthly', 'month', id)).toEqual(['2025-11-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z']);
     expect(projectReport(report, id).deleted.usage_monthly).toBe(2);
     expect(projectReport(report, id).cutoffs.usageMonthly).toEqual(new Date(Date.UTC(2025, 10, 1)));
   });
 
   it('deletes expired salts and keeps live ones', async () => {
     const id = await project(90);
-    await seedSalt(store, id, daysBefore(NOW, 3), daysBefore(NOW, 1));
-    await seedSalt(store, id, daysBefore(NOW, 2), NOW); // expires now: gone
-    await seedSalt(store, id, daysBefore(NOW, 1), daysBefore(NOW, -1));
+    await seedSalt(db.store, id, daysBefore(NOW, 3), daysBefore(NOW, 1));
+    await seedSalt(db.store, id, daysBefore(NOW, 2), NOW); // expires now: gone
+    await seedSalt(db.store, id, daysBefore(NOW, 1), daysBefore(NOW, -1));
 
-    const report = await runRetention(store, { now: NOW, projectId: id });
+    const report = await runRetention(db.store, { now: NOW, projectId: id });
 
-    expect(await columnValues(store, 'visitor_salts', 'expires_at', id)).toEqual([daysBefore(NOW, -1).toISOString()]);
+    expect(await columnValues(db.store, 'visitor_salts', 'expires_at', id)).toEqual([daysBefore(NOW, -1).toISOString()]);
     expect(projectReport(report, id).deleted.visitor_salts).toBe(2);
   });
 
   it('audits a run that deleted something, with the counts and cutoffs, and a run that deleted nothing not at all', async () => {
     const id = await project(1);
     await seedMixed(id, 1);
-    const report = await runRetention(store, { now: NOW, projectId: id, actor: 'cli' });
+    const report = await runRetention(db.store, { now: NOW, projectId: id, actor: 'cli' });
 
     const rows = await audits(id);
     expect(rows).toHaveLength(1);
@@ -230,17 +222,17 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
     });
     expect(row?.detail).not.toHaveProperty('incomplete');
 
-    await runRetention(store, { now: NOW, projectId: id });
+    await runRetention(db.store, { now: NOW, projectId: id });
     expect(await audits(id)).toHaveLength(1);
   });
 
   it('stops between statements when its signal aborts, and audits what it deleted as incomplete', async () => {
     const id = await project(1);
-    await seedSessions(store, id, 'old', 10, daysBefore(NOW, 3));
+    await seedSessions(db.store, id, 'old', 10, daysBefore(NOW, 3));
     const abort = new AbortController();
     let batches = 0;
 
-    const report = await runRetention(store, {
+    const report = await runRetention(db.store, {
       now: NOW,
       batchSize: 2,
       projectId: id,
@@ -251,23 +243,23 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
     });
 
     expect(report.aborted).toBe(true);
-    expect(await countRows(store, 'sessions', id)).toBe(6);
+    expect(await countRows(db.store, 'sessions', id)).toBe(6);
     const [row] = await audits(id);
     expect(row?.detail).toMatchObject({ incomplete: true, deleted: { sessions: 4 } });
   });
 
   it('lets an ingest insert issued during a long run finish before the run does', async () => {
     const id = await project(1);
-    await seedSessions(store, id, 'old', 200, daysBefore(NOW, 3));
+    await seedSessions(db.store, id, 'old', 200, daysBefore(NOW, 3));
     const finished: string[] = [];
     let insert: Promise<void> | undefined;
 
-    const run = runRetention(store, {
+    const run = runRetention(db.store, {
       now: NOW,
       batchSize: 5,
       projectId: id,
       onBatch: () => {
-        insert ??= seedBatch(store, id, 'live-session', 0, NOW).then(() => void finished.push('insert'));
+        insert ??= seedBatch(db.store, id, 'live-session', 0, NOW).then(() => void finished.push('insert'));
       },
     }).then((report) => {
       finished.push('run');
@@ -278,11 +270,11 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
     await insert;
     expect(finished).toEqual(['insert', 'run']);
     expect(projectReport(report, id).statements.sessions).toBe(41);
-    expect(await countRows(store, 'sessions', id)).toBe(0);
-    expect(await columnValues(store, 'ingest_batches', 'session_id', id)).toEqual(['live-session']);
+    expect(await countRows(db.store, 'sessions', id)).toBe(0);
+    expect(await columnValues(db.store, 'ingest_batches', 'session_id', id)).toEqual(['live-session']);
   });
 
   it('refuses a project id that names no project', async () => {
-    await expect(runRetention(store, { now: NOW, projectId: '11111111-2222-4333-8444-555555555555' })).rejects.toThrow('no project');
+    await expect(runRetention(db.store, { now: NOW, projectId: '11111111-2222-4333-8444-555555555555' })).rejects.toThrow('no project');
   });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig, type Config } from '../config.js';
 import { createApp } from '../http/app.js';
 import type { AppDeps } from '../http/deps.js';
@@ -41,6 +42,26 @@ export async function openTestStore(driver: Driver, postgresUrl: string | undefi
     cleanup: async () => {
       await store.close();
       await database.cleanup();
+    },
+  };
+}
+
+/**
+ * A fresh store on `driver` for the enclosing `describe`: opened before its tests, closed and
+ * removed after them. Read `.store` inside tests and hooks (it is set once `beforeAll` ran).
+ */
+export function useTestStore(driver: Driver): { readonly store: Store } {
+  let opened: Awaited<ReturnType<typeof openTestStore>> | undefined;
+  beforeAll(async () => {
+    opened = await openTestStore(driver, inject('postgresUrl'));
+  });
+  afterAll(async () => {
+    await opened?.cleanup();
+  });
+  return {
+    get store(): Store {
+      if (!opened) throw new Error('useTestStore: the store is opened in beforeAll; read it inside a test or hook');
+      return opened.store;
     },
   };
 }
