@@ -6,7 +6,7 @@ import { tryRetentionLock } from './retention/lock.js';
 import { countRows, daysBefore, seedAggregates, seedBatch, seedDeadLetter, seedLink, seedSession } from './testing/retention-seed.js';
 import { NIL_PROJECT_ID } from './storage/schema.js';
 
-const COMMANDS = ['serve', 'init', 'projects create', 'projects list', 'projects show', 'projects set', 'keys create', 'keys list', 'keys revoke', 'retention run'];
+const COMMANDS = ['serve', 'init', 'projects create', 'projects list', 'projects show', 'projects set', 'keys create', 'keys list', 'keys revoke', 'scenes list', 'scenes set', 'retention run'];
 
 describe('vantage --help', () => {
   it('prints the overview with every command', async () => {
@@ -208,6 +208,61 @@ describe.each(DRIVERS)('vantage retention run on the %s store', (driver) => {
       } finally {
         await lock?.release();
       }
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe.each(DRIVERS)('vantage scenes list|set on the %s store', (driver) => {
+  let database: TestDatabase | undefined;
+  afterEach(async () => {
+    await database?.cleanup();
+    database = undefined;
+  });
+
+  it('switches opt-in channels, sampling, model and bounds like the API, audited as cli, and lists them', async () => {
+    database = await createTestDatabase(driver, inject('postgresUrl'));
+    const env = database.env;
+    const created = await runCli(['projects', 'create', '--name', 'Scenes'], env);
+    const projectId = /project ([0-9a-f-]{36})/.exec(created.stdout)?.[1] ?? '';
+    expect(projectId).not.toBe('');
+
+    const empty = await runCli(['scenes', 'list', '--project', projectId], env);
+    expect(empty).toMatchObject({ code: 0, stdout: expect.stringContaining('no scene configured') });
+
+    const set = await runCli(
+      ['scenes', 'set', '--project', projectId, '--scene', 'sofa', '--on', 'gaze,hover_dwell', '--sampling', 'camera=0.5',
+        '--model-url', 'https://cdn.example/sofa.glb', '--voxel-size-mm', '50', '--bounds=-1,0,-1,1,1.2,1'],
+      env,
+    );
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(/^sofa {2}opt-in on: hover_dwell,gaze|^sofa {2}opt-in on: gaze,hover_dwell/m);
+    const off = await runCli(['scenes', 'set', '--project', projectId, '--scene', 'sofa', '--off', 'gaze'], env);
+    expect(off.code).toBe(0);
+    const listed = await runCli(['scenes', 'list', '--project', projectId], env);
+    expect(listed.stdout.trim()).toBe('sofa  opt-in on: hover_dwell  sampling: camera=0.5  model: https://cdn.example/sofa.glb  voxel_mm: 50  bounds: -1,0,-1..1,1.2,1');
+
+    // The API's checks: an always-on channel cannot be switched, bounds must be a box.
+    for (const bad of [['--off', 'camera'], ['--bounds', '1,1,1,0,0,0'], ['--sampling', 'camera=2'], ['--model-url', 'ftp://x']]) {
+      const refused = await runCli(['scenes', 'set', '--project', projectId, '--scene', 'sofa', ...bad], env);
+      expect(refused.code, bad.join(' ')).toBe(2);
+      expect(refused.stderr).toMatch(/^vantage: /);
+    }
+    expect((await runCli(['scenes', 'set', '--project', projectId, '--scene', 'bad scene!', '--on', 'gaze'], env)).code).toBe(2);
+    expect((await runCli(['scenes', 'list', '--project', '5b0e7c1e-0000-4000-8000-000000000000'], env)).code).toBe(1);
+
+    const store = await database.open();
+    try {
+      const audit = await store.query<{ actor: string; target: string; detail: Record<string, unknown> }>(
+        "SELECT actor, target, detail FROM audit_log WHERE project_id = $1 AND action = 'scene.update' ORDER BY at",
+        [projectId],
+      );
+      expect(audit).toEqual([
+        { actor: 'cli', target: 'sofa', detail: { capture: { gaze: true, hover_dwell: true }, sampling: { camera: 0.5 }, modelUrl: 'https://cdn.example/sofa.glb', voxelSizeMm: 50, bounds: { min: [-1, 0, -1], max: [1, 1.2, 1] } } },
+        { actor: 'cli', target: 'sofa', detail: { capture: { gaze: false } } },
+      ]);
     } finally {
       await store.close();
     }

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * The `vantage` command: `serve` (default), `init`, `projects create|list|show|set`,
- * `keys create|list|revoke`, `retention run`. Every command takes `--help`. Configuration comes from the same
+ * `keys create|list|revoke`, `scenes list|set`, `retention run`. Every command takes `--help`. Configuration comes from the same
  * environment variables as the server (DATABASE_URL, VANTAGE_DATA_DIR, …).
  */
 import { parseArgs } from 'node:util';
+import { OPT_IN_CHANNELS } from '@vantage/sdk-core/schema';
 import { ConfigError, loadConfig, type Config, type PrivacyMode } from './config.js';
 import { serve } from './main.js';
 import { formatRetentionReport } from './retention/format.js';
@@ -15,6 +16,7 @@ import { openStore } from './storage/index.js';
 import type { Store } from './storage/types.js';
 import { createKey, createProject, getProject, listKeys, listProjects, revokeKey } from './tenants/projects.js';
 import { parseProjectPatch, projectSettings, ProjectSettingsError, updateProject, type ProjectSettings } from './tenants/update-project.js';
+import { listScenes, parseSceneId, parseScenePatch, SceneSettingsError, updateScene, type SceneInfo } from './tenants/scenes.js';
 
 const HELP: Record<string, string> = {
   main: `Usage: vantage <command> [options]
@@ -29,6 +31,8 @@ Commands:
   keys create           create a key for a project
   keys list             list a project's keys
   keys revoke           revoke a key
+  scenes list           list a project's scenes and their capture flags
+  scenes set            switch a scene's opt-in channels, sampling, model URL, voxel size, bounds
   retention run         delete data past its retention now (the collector's job does it on a schedule)
 
 Run "vantage <command> --help" for a command's options. Configuration is read from the
@@ -74,6 +78,19 @@ Lists a project's keys (prefix, kind, label, created, last used, revoked). Token
   'keys revoke': `Usage: vantage keys revoke --project <id> --key <key id>
 
 Revokes a key. Collectors stop accepting it within 30 seconds (their key cache lifetime).`,
+  'scenes list': `Usage: vantage scenes list --project <id>
+
+Lists the project's configured scenes: the opt-in channels switched on, sampling rates, model
+URL, voxel size and bounds. A scene never configured gets the defaults (every opt-in channel off).`,
+  'scenes set': `Usage: vantage scenes set --project <id> --scene <scene-id> [--on <channel,...>] [--off <channel,...>]
+                         [--sampling <name=rate,...>] [--model-url <url>|none]
+                         [--voxel-size-mm <n>|none] [--bounds <minX,minY,minZ,maxX,maxY,maxZ>|none]
+
+Changes a scene like PUT /api/v1/scenes/:sceneId, in one audited transaction (actor "cli"), and
+prints the result. Channels: mesh_visibility, hover_dwell, gaze, resource_sample, runtime_error
+(the always-on channels cannot be switched off). Bounds are in scene units (metres); write
+--bounds=-1,0,-1,1,2,1 with "=" when the first number is negative. Running
+collectors apply the change within 5 seconds (their settings cache lifetime).`,
   'retention run': `Usage: vantage retention run [--dry-run] [--project <id>]
 
 Deletes what has outlived its retention, as the collector's retention job does every
@@ -124,6 +141,43 @@ async function retentionRun(config: Config, store: Store, projectId: string | un
   }
 }
 
+function printScene(scene: SceneInfo): void {
+  const on = Object.entries(scene.capture).filter(([channel, enabled]) => enabled && (OPT_IN_CHANNELS as readonly string[]).includes(channel)).map(([channel]) => channel);
+  const sampling = Object.entries(scene.sampling).map(([name, rate]) => `${name}=${rate}`).join(',');
+  const bounds = scene.bounds ? `${scene.bounds.min.join(',')}..${scene.bounds.max.join(',')}` : '-';
+  out(`${scene.scene}  opt-in on: ${on.join(',') || 'none'}  sampling: ${sampling || '-'}  model: ${scene.modelUrl ?? '-'}  voxel_mm: ${scene.voxelSizeMm ?? '-'}  bounds: ${bounds}`);
+}
+
+/** `a,b,c` as a list without empty items. */
+const listFlag = (raw: string | undefined): string[] => (raw ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+
+/** The `scenes set` flags as the body `PUT /api/v1/scenes/:sceneId` takes. */
+function scenePatchInput(values: Record<string, string | boolean | string[] | undefined>): Record<string, unknown> {
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const input: Record<string, unknown> = {};
+  const capture: Record<string, boolean> = {};
+  for (const channel of listFlag(text('on'))) capture[channel] = true;
+  for (const channel of listFlag(text('off'))) capture[channel] = false;
+  if (Object.keys(capture).length > 0) input.capture = capture;
+  const sampling = text('sampling');
+  if (sampling !== undefined) {
+    input.sampling = Object.fromEntries(listFlag(sampling).map((pair) => {
+      const [name, rate] = pair.split('=');
+      return [name ?? '', rate === undefined || rate.trim() === '' ? Number.NaN : Number(rate)];
+    }));
+  }
+  const modelUrl = text('model-url');
+  if (modelUrl !== undefined) input.modelUrl = modelUrl === 'none' ? null : modelUrl;
+  const voxel = text('voxel-size-mm');
+  if (voxel !== undefined) input.voxelSizeMm = voxel === 'none' ? null : Number(voxel);
+  const bounds = text('bounds');
+  if (bounds !== undefined) {
+    const n = listFlag(bounds).map(Number);
+    input.bounds = bounds === 'none' ? null : { min: n.slice(0, 3), max: n.slice(3) };
+  }
+  return input;
+}
+
 function printSettings(s: ProjectSettings, config: Config): void {
   out(`project ${s.id} "${s.name}"`);
   out(`  privacy_mode         ${s.privacy_mode}`);
@@ -142,7 +196,7 @@ function flagValue(raw: string, nullWord: string): unknown {
 async function run(argv: string[]): Promise<number> {
   const words = argv.filter((a) => !a.startsWith('-'));
   const [first, second] = words;
-  const command = first === 'projects' || first === 'keys' || first === 'retention' ? `${first} ${second ?? ''}`.trim() : first ?? 'serve';
+  const command = first === 'projects' || first === 'keys' || first === 'retention' || first === 'scenes' ? `${first} ${second ?? ''}`.trim() : first ?? 'serve';
   if (argv.includes('--help') || argv.includes('-h')) {
     out((first === undefined ? HELP.main : HELP[command]) ?? HELP.main ?? '');
     return 0;
@@ -163,6 +217,13 @@ async function run(argv: string[]): Promise<number> {
       'hash-rotation-hours': { type: 'string' },
       origins: { type: 'string' },
       'monthly-event-quota': { type: 'string' },
+      scene: { type: 'string' },
+      on: { type: 'string' },
+      off: { type: 'string' },
+      sampling: { type: 'string' },
+      'model-url': { type: 'string' },
+      'voxel-size-mm': { type: 'string' },
+      bounds: { type: 'string' },
     },
   });
   if (command === 'serve') {
@@ -213,6 +274,41 @@ async function run(argv: string[]): Promise<number> {
           return 1;
         }
         printSettings(projectSettings(project), config);
+        return 0;
+      });
+    }
+    case 'scenes list': {
+      const projectId = requireUuid(values.project, '--project');
+      return withStore(config, async (store) => {
+        if (!(await getProject(store, projectId))) {
+          process.stderr.write(`vantage: no project ${projectId}\n`);
+          return 1;
+        }
+        const scenes = await listScenes(store, projectId);
+        for (const scene of scenes) printScene(scene);
+        if (scenes.length === 0) out('no scene configured: every scene gets the defaults (opt-in channels off)');
+        return 0;
+      });
+    }
+    case 'scenes set': {
+      const projectId = requireUuid(values.project, '--project');
+      let sceneId: string;
+      let patch;
+      try {
+        sceneId = parseSceneId(values.scene);
+        const input = scenePatchInput(values);
+        if (Object.keys(input).length === 0) throw new UsageError('scenes set needs at least one change (see --help)');
+        patch = parseScenePatch(input);
+      } catch (error) {
+        if (error instanceof SceneSettingsError) throw new UsageError(error.message);
+        throw error;
+      }
+      return withStore(config, async (store) => {
+        if (!(await getProject(store, projectId))) {
+          process.stderr.write(`vantage: no project ${projectId}\n`);
+          return 1;
+        }
+        printScene(await updateScene(store, projectId, sceneId, patch, 'cli'));
         return 0;
       });
     }

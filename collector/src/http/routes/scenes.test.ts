@@ -44,4 +44,18 @@ describe.each(DRIVERS)('PUT /api/v1/scenes/:sceneId audit on the %s store', (dri
     const [scene] = await store.query<{ capture: Record<string, boolean> }>('SELECT capture FROM scenes WHERE project_id = $1 AND id = $2', [c.project.id, 'audit-scene']);
     expect(scene?.capture).toEqual({ gaze: true, hover_dwell: false });
   });
+
+  it('stores bounds only as a box in scene space, refuses unknown fields and ignores a project id', async () => {
+    const box = { min: [-1, 0, -0.5], max: [1, 0.9, 0.5] };
+    for (const bounds of [[1, 2, 3], { min: [0, 0, 0] }, { min: [1, 0, 0], max: [0, 1, 1] }, { min: [0, 0, Number.MAX_VALUE], max: [1, 1, 1] }, { min: [0, 0, 0], max: [1, 1, 1], extra: 1 }]) {
+      expect(await put(c, 'bounded', { bounds }, c.sk), JSON.stringify(bounds)).toBe(400);
+    }
+    expect(await put(c, 'bounded', { colour: 'red' }, c.sk)).toBe(400);
+    expect(await put(c, 'bounded', { bounds: box, project_id: '5b0e7c1e-0000-4000-8000-000000000000' }, c.sk)).toBe(200);
+    const [scene] = await store.query<{ bounds: unknown }>('SELECT bounds FROM scenes WHERE project_id = $1 AND id = $2', [c.project.id, 'bounded']);
+    expect(scene?.bounds).toEqual(box);
+    expect(await put(c, 'bounded', { bounds: null }, c.sk)).toBe(200);
+    const [cleared] = await store.query<{ bounds: unknown }>('SELECT bounds FROM scenes WHERE project_id = $1 AND id = $2', [c.project.id, 'bounded']);
+    expect(cleared?.bounds).toBeNull();
+  });
 });
