@@ -51,6 +51,12 @@ describe('renderLandingPage', () => {
     expect(renderLandingPage({ ...options, publishableKey: '' })).toContain('printed at its first start');
   });
 
+  it('names no project when given none', () => {
+    const html = renderLandingPage({ endpoint: 'http://127.0.0.1:7315' });
+    expect(html).toContain('<title>Vantage</title>');
+    expect(html).not.toContain('project <strong>');
+  });
+
   it('escapes a malicious project name everywhere it appears', () => {
     const html = renderLandingPage({ ...options, projectName: '<script>alert("x")</script>' });
     expect(html).not.toMatch(/<script/i);

@@ -6,8 +6,11 @@ import { escapeHtml, jsString } from './escape.js';
 
 /** What the landing page shows. */
 export interface LandingPageOptions {
-  /** The project's display name. */
-  readonly projectName: string;
+  /**
+   * The project's display name, for a page shown to that project's own people. The collector's
+   * public `/` leaves it out: a page anyone can load names no tenant.
+   */
+  readonly projectName?: string | undefined;
   /**
    * The project's publishable key (`pk_…`), filled into the snippet. Unknown once the first
    * start has printed it (keys are stored hashed): the snippet then carries a placeholder and
@@ -64,7 +67,7 @@ export function renderLandingPage(options: LandingPageOptions): string {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta name="robots" content="noindex">
-  <title>Vantage — ${escapeHtml(projectName)}</title>
+  <title>${projectName ? `Vantage — ${escapeHtml(projectName)}` : 'Vantage'}</title>
   <style>
     body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; padding: 0 1rem; color: #1d2330; }
     h1 { margin-bottom: 0.25rem; }
@@ -76,7 +79,7 @@ export function renderLandingPage(options: LandingPageOptions): string {
 <body>
   <main>
     <h1>Vantage</h1>
-    <p class="project">Privacy-first spatial analytics for three.js scenes · project <strong>${escapeHtml(projectName)}</strong></p>
+    <p class="project">Privacy-first spatial analytics for three.js scenes${projectName ? ` · project <strong>${escapeHtml(projectName)}</strong>` : ''}</p>
     <h2>Send your first events</h2>
     <p>This collector receives events at <code>${escapeHtml(endpoint)}</code>. Add the three.js connector to your scene:</p>
     <pre><code>${escapeHtml(snippet)}</code></pre>${keyNote}

@@ -310,5 +310,8 @@ describe.each(DRIVERS)('POST /api/v1/collect on the %s store', (driver) => {
     expect(html).toContain('<h1>Vantage</h1>');
     expect(html).toContain(`endpoint: &quot;${c.url}&quot;`);
     expect(html).not.toMatch(/pk_[A-Za-z0-9]{10}/);
+    // A page anyone can load names no project.
+    expect(html).not.toContain(c.project.name);
+    expect(html).not.toMatch(/\d+ projects/);
   });
 });
