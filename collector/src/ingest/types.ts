@@ -4,7 +4,7 @@
  */
 import type { VantageEvent } from '@vantage/sdk-core/schema';
 import type { PrivacyMode } from '../config.js';
-import type { SessionContext } from '../privacy/visitor.js';
+import type { StorableVisitor } from '../privacy/visitor.js';
 
 /** Stable reasons an event or a body is dropped; counted in `dropped` of the 202 answer. */
 export type DropReason =
@@ -59,17 +59,9 @@ export interface AcceptedBatch {
   session?: SessionUpdate | undefined;
 }
 
-/** A batch's contribution to its session's row, already minimised by the privacy module. */
-export interface SessionUpdate {
+/** A batch's contribution to its session's row: what the privacy module let through, and the mode it applied. */
+export interface SessionUpdate extends StorableVisitor {
   privacyMode: PrivacyMode;
-  visitorHash: string;
-  /** Previous-period visitor hash, for a session new to this process; see `StorableVisitor`. */
-  previousVisitorHash: string | null;
-  ipHash: string | null;
-  context: SessionContext;
-  /** Ids the app supplied (`identify`); always null in `paranoid`. */
-  anonymousId: string | null;
-  userId: string | null;
 }
 
 /** Drops of events that belong to no stored batch (a bot's batch): counted, nothing else kept. */

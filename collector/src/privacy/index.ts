@@ -12,6 +12,7 @@ export {
   type SenderRequest,
   type SessionContext,
   type SessionHints,
+  type SessionIdentity,
   type StorableVisitor,
   type VisitorPipeline,
   type VisitorProject,

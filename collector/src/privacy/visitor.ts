@@ -39,6 +39,12 @@ export interface SessionHints {
   lang?: string | undefined;
 }
 
+/** Ids the app supplied with a batch (`identify`). */
+export interface SessionIdentity {
+  anonymousId?: string | undefined;
+  userId?: string | undefined;
+}
+
 /** The stored context of a session: {@link StandardSession}'s fields a mode keeps, the others absent. */
 export type SessionContext = Partial<StandardSession>;
 
@@ -55,6 +61,9 @@ export interface StorableVisitor {
   /** `ip_hash` (the IP under the day's salt, 32 hex characters); null in `paranoid`. */
   ipHash: string | null;
   context: SessionContext;
+  /** The ids the app supplied; null in `paranoid`, which keeps nothing but scene, events and visitor hash. */
+  anonymousId: string | null;
+  userId: string | null;
 }
 
 /** Turns a request's sender into what may be stored; see {@link createVisitorPipeline}. */
@@ -69,7 +78,7 @@ export interface VisitorPipeline {
    * and session id) for the previous-period hash. Throws a `PrivacyError` (`salt_unavailable`)
    * when the salts cannot be read or created.
    */
-  describe(request: SenderRequest, project: VisitorProject, sessionKey: string, hints: SessionHints | undefined): Promise<StorableVisitor>;
+  describe(request: SenderRequest, project: VisitorProject, sessionKey: string, hints: SessionHints | undefined, identity: SessionIdentity): Promise<StorableVisitor>;
   /**
    * The session's batch was not stored (the write failed): its next batch is treated as the
    * session's first again, so the row it creates gets the hash and the context.
@@ -120,10 +129,12 @@ export function createVisitorPipeline(store: Store, config: Pick<Config, 'trustP
       const userAgent = request.userAgent;
       return typeof userAgent !== 'string' || agent(userAgent).bot;
     },
-    async describe(request, project, sessionKey, hints) {
+    async describe(request, project, sessionKey, hints, identity) {
+      const paranoid = project.privacyMode === 'paranoid';
+      const ids = { anonymousId: paranoid ? null : identity.anonymousId ?? null, userId: paranoid ? null : identity.userId ?? null };
       const startedHash = known.get(sessionKey);
       // A later batch of a session this process started: the row has its hash and context.
-      if (startedHash !== undefined && !hints) return { visitorHash: startedHash, previousVisitorHash: null, ipHash: null, context: {} };
+      if (startedHash !== undefined && !hints) return { visitorHash: startedHash, previousVisitorHash: null, ipHash: null, context: {}, ...ids };
       const userAgent = request.userAgent ?? '';
       const ip = resolveAddress(request.socketAddress, request.forwardedFor);
       const input = { projectId: project.id, rotationHours: project.hashRotationHours, ip, userAgent };
@@ -153,7 +164,7 @@ export function createVisitorPipeline(store: Store, config: Pick<Config, 'trustP
         delete context.gpuClass;
         delete context.lang;
       }
-      return { visitorHash: hashes.current, previousVisitorHash: hashes.previous, ipHash, context };
+      return { visitorHash: hashes.current, previousVisitorHash: hashes.previous, ipHash, context, ...ids };
     },
   };
 }

@@ -109,21 +109,12 @@ export function collect(deps: AppDeps) {
     const hints: SessionHints | undefined =
       start?.type === 'session_start' ? { url: start.url, referrer: start.referrer, gpu: start.gpu, lang: start.lang } : undefined;
     const sessionKey = `${key.projectId}\u0000${batch.sid}`;
-    const visitor = await deps.visitors.describe(sender, project, sessionKey, hints).catch((error: unknown) => {
+    const identity = { anonymousId: batch.anon, userId: batch.user };
+    const visitor = await deps.visitors.describe(sender, project, sessionKey, hints, identity).catch((error: unknown) => {
       if (error instanceof PrivacyError) throw unavailable();
       throw error;
     });
-    const paranoid = project.privacyMode === 'paranoid';
-    accepted.session = {
-      privacyMode: project.privacyMode,
-      visitorHash: visitor.visitorHash,
-      previousVisitorHash: visitor.previousVisitorHash,
-      ipHash: visitor.ipHash,
-      context: visitor.context,
-      // `paranoid` keeps nothing but the scene, the events and the visitor hash.
-      anonymousId: paranoid ? null : batch.anon ?? null,
-      userId: paranoid ? null : batch.user ?? null,
-    };
+    accepted.session = { privacyMode: project.privacyMode, ...visitor };
     const result = await deps.buffer.write(accepted).catch(() => {
       deps.visitors.notStored(sessionKey);
       throw unavailable();
