@@ -3,13 +3,14 @@
  * wired together behind a handle that never throws into the page. How sessions begin and end is
  * told in `session-tracker.ts`, delivery in `delivery.ts`, the way into the queue in `intake.ts`.
  */
-import { EVENT_BY_TYPE, isEventType, type EventType } from '../schema/registry.js';
-import { MAX_BATCH_EVENTS, SCENE_ID_PATTERN } from '../schema/envelope.js';
+import type { EventType } from '../schema/registry.js';
+import { MAX_BATCH_EVENTS, SCENE_ID_PATTERN } from '../schema/scalars.js';
 import { BEACON_LIMIT_BYTES } from './batch.js';
 import { isOptOutSignalled } from './consent.js';
 import { createClock } from './clock.js';
 import { normaliseProps } from './custom-props.js';
 import { createDelivery } from './delivery.js';
+import { specOf } from './events.js';
 import { createReporter, messageOf, VantageError, type Reporter } from './errors.js';
 import { createIntake } from './intake.js';
 import { followPage, type Lifecycle } from './lifecycle.js';
@@ -229,15 +230,16 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
       }
       return;
     }
-    if (typeof type !== 'string' || !isEventType(type)) {
+    const spec = specOf(type);
+    if (!spec) {
       intake.invalid(`track() got an unknown event type ${JSON.stringify(type)}`);
       return;
     }
-    if (type === 'session_start' || type === 'session_end') {
+    if (spec.type === 'session_start' || spec.type === 'session_end') {
       intake.invalid(`${type} is sent by the client itself, not through track()`);
       return;
     }
-    if (!config.capture[type]) {
+    if (!config.capture[spec.type]) {
       stats.droppedDisabled++;
       return;
     }
@@ -246,7 +248,7 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
       return;
     }
     let record = fields as Record<string, unknown>;
-    if (type === 'custom') {
+    if (spec.type === 'custom') {
       const props = normaliseProps(record.props);
       if (!props.ok) {
         intake.invalid(props.message);
@@ -255,12 +257,12 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
       record = props.props === undefined ? { name: record.name } : { name: record.name, props: props.props };
     }
     const t = now();
-    const owner = sessions.at(t, ACTIVITY_TYPES.has(type));
+    const owner = sessions.at(t, ACTIVITY_TYPES.has(spec.type));
     if (!owner) {
       stats.droppedDisabled++;
       return;
     }
-    intake.enqueue(EVENT_BY_TYPE[type], record, t, owner);
+    intake.enqueue(spec, record, t, owner);
   }
 
   function setSessionInfo(next: SessionInfo): void {

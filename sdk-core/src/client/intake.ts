@@ -2,8 +2,9 @@
  * The way into the queue: the app's `beforeSend` hook, the schema check, the bounded queue.
  * An event that fails any step is dropped, counted in the stats and reported; nothing throws.
  */
-import { EVENT_BY_TYPE, isEventType, type AnyEventDef, type CaptureFlags, type VantageEvent } from '../schema/registry.js';
+import type { CaptureFlags, VantageEvent } from '../schema/registry.js';
 import { VantageError, messageOf, type Reporter } from './errors.js';
+import { specOf, type EventSpec } from './events.js';
 import type { BoundedQueue } from './queue.js';
 import type { Session } from './session.js';
 import { toQueuedTuple, type QueuedTuple } from './tuple.js';
@@ -25,9 +26,9 @@ export interface IntakeOptions {
 /** The intake's handle. */
 export interface Intake {
   /** Hook, check and queue one event of `owner` at `t`; returns its queued tuple, or `undefined` when dropped. */
-  enqueue(def: AnyEventDef, fields: Readonly<Record<string, unknown>>, t: number, owner: Session): QueuedTuple | undefined;
-  /** The schema check of `fields` as an event of `def`: `null` when valid, else why not. */
-  check(def: AnyEventDef, fields: Readonly<Record<string, unknown>>): string | null;
+  enqueue(spec: EventSpec, fields: Readonly<Record<string, unknown>>, t: number, owner: Session): QueuedTuple | undefined;
+  /** The schema check of `fields` as an event of `spec`: `null` when valid, else why not. */
+  check(spec: EventSpec, fields: Readonly<Record<string, unknown>>): string | null;
   /** Drop an event the app passed wrongly, and say why. */
   invalid(message: string): void;
   /** Report the events an overflow episode cost, if one is under way (also at page hide and stop). */
@@ -36,14 +37,14 @@ export interface Intake {
 
 /** Create the intake over a queue. */
 export function createIntake(o: IntakeOptions): Intake {
-  const checks = new Map<AnyEventDef, FieldsCheck>();
+  const checks = new Map<EventSpec, FieldsCheck>();
   let overflowing = false;
 
-  function check(def: AnyEventDef, fields: Readonly<Record<string, unknown>>): string | null {
-    let compiled = checks.get(def);
+  function check(spec: EventSpec, fields: Readonly<Record<string, unknown>>): string | null {
+    let compiled = checks.get(spec);
     if (!compiled) {
-      compiled = compileFieldsCheck(def);
-      checks.set(def, compiled);
+      compiled = compileFieldsCheck(spec);
+      checks.set(spec, compiled);
     }
     return compiled(fields);
   }
@@ -63,42 +64,41 @@ export function createIntake(o: IntakeOptions): Intake {
   }
 
   /** The event after the hook: its definition, fields and time, or `undefined` when dropped. */
-  function hooked(hook: BeforeSend, def: AnyEventDef, fields: Readonly<Record<string, unknown>>, t: number) {
+  function hooked(hook: BeforeSend, spec: EventSpec, fields: Readonly<Record<string, unknown>>, t: number) {
     let result: VantageEvent | null;
     try {
-      result = hook({ ...fields, type: def.type, t } as VantageEvent);
+      result = hook({ ...fields, type: spec.type, t } as VantageEvent);
     } catch (error) {
       o.stats.droppedInvalid++;
-      o.reporter.report(new VantageError('before_send', `beforeSend threw on a ${def.type} event (${messageOf(error)}); the event was dropped`, { count: 1, cause: error }));
+      o.reporter.report(new VantageError('before_send', `beforeSend threw on a ${spec.type} event (${messageOf(error)}); the event was dropped`, { count: 1, cause: error }));
       return undefined;
     }
     if (result === null || result === undefined) {
       o.stats.droppedByHook++;
       return undefined;
     }
-    const type: unknown = typeof result === 'object' ? (result as { type?: unknown }).type : undefined;
-    if (typeof type !== 'string' || !isEventType(type)) {
+    const chosen = typeof result === 'object' ? specOf((result as { type?: unknown }).type) : undefined;
+    if (!chosen) {
       o.stats.droppedInvalid++;
-      o.reporter.report(new VantageError('before_send', `beforeSend returned something that is not an event for a ${def.type} event; the event was dropped`, { count: 1 }));
+      o.reporter.report(new VantageError('before_send', `beforeSend returned something that is not an event for a ${spec.type} event; the event was dropped`, { count: 1 }));
       return undefined;
     }
-    const chosen: AnyEventDef = EVENT_BY_TYPE[type];
-    if (chosen !== def && !o.capture()[chosen.type]) {
+    if (chosen !== spec && !o.capture()[chosen.type]) {
       o.stats.droppedDisabled++;
       return undefined;
     }
     const time = typeof result.t === 'number' && Number.isFinite(result.t) ? result.t : t;
-    return { def: chosen, fields: result as unknown as Readonly<Record<string, unknown>>, t: time };
+    return { spec: chosen, fields: result as unknown as Readonly<Record<string, unknown>>, t: time };
   }
 
   /** Check and queue an event (after the hook, if any). */
-  function accept(def: AnyEventDef, fields: Readonly<Record<string, unknown>>, t: number, owner: Session): QueuedTuple | undefined {
-    const problem = check(def, fields);
+  function accept(spec: EventSpec, fields: Readonly<Record<string, unknown>>, t: number, owner: Session): QueuedTuple | undefined {
+    const problem = check(spec, fields);
     if (problem !== null) {
       invalid(problem);
       return undefined;
     }
-    const tuple = toQueuedTuple(def, fields, t);
+    const tuple = toQueuedTuple(spec, fields, t);
     if (o.queue.push(owner, tuple)) {
       if (overflowing) reportOverflow();
     } else {
@@ -114,10 +114,10 @@ export function createIntake(o: IntakeOptions): Intake {
     check,
     invalid,
     reportOverflow,
-    enqueue(def, fields, t, owner) {
-      if (!o.beforeSend) return accept(def, fields, t, owner);
-      const result = hooked(o.beforeSend, def, fields, t);
-      return result ? accept(result.def, result.fields, result.t, owner) : undefined;
+    enqueue(spec, fields, t, owner) {
+      if (!o.beforeSend) return accept(spec, fields, t, owner);
+      const result = hooked(o.beforeSend, spec, fields, t);
+      return result ? accept(result.spec, result.fields, result.t, owner) : undefined;
     },
   };
 }

@@ -4,9 +4,10 @@
  * channel off — and it falls back to it when the answer is unusable. Always-on channels stay on
  * whatever the answer says.
  */
-import { DEFAULT_CAPTURE_FLAGS, EVENT_DEFS, type CaptureFlags, type EventType } from '../schema/registry.js';
+import type { CaptureFlags } from '../schema/registry.js';
 import { parseRetryAfter, retryDelayMs } from './backoff.js';
 import { VantageError, type Reporter } from './errors.js';
+import { captureFlags, DEFAULT_CAPTURE } from './events.js';
 import type { BrowserGlobals, FetchLike } from './platform.js';
 import { endpointUrl, fetchWithTimeout, isRetryableStatus } from './transport.js';
 
@@ -27,21 +28,19 @@ export type ConfigOutcome =
 
 /** The config of a scene nobody configured: the strict default. */
 export function defaultConfig(scene: string): RemoteConfig {
-  return { scene, capture: DEFAULT_CAPTURE_FLAGS, sampling: {} };
+  return { scene, capture: DEFAULT_CAPTURE, sampling: {} };
 }
 
 /** Read a config answer; unknown channels and non-boolean flags are ignored. */
 export function parseConfig(body: unknown, scene: string): RemoteConfig {
   const input = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const capture = input.capture !== null && typeof input.capture === 'object' ? (input.capture as Record<string, unknown>) : {};
-  const flags = {} as Record<EventType, boolean>;
-  for (const def of EVENT_DEFS) flags[def.type] = def.optIn ? capture[def.type] === true : true;
   const sampling: Record<string, number> = {};
   const rawSampling = input.sampling !== null && typeof input.sampling === 'object' ? (input.sampling as Record<string, unknown>) : {};
   for (const [name, rate] of Object.entries(rawSampling)) {
     if (typeof rate === 'number' && rate >= 0 && rate <= 1) sampling[name] = rate;
   }
-  return { scene, capture: flags, sampling };
+  return { scene, capture: captureFlags(capture), sampling };
 }
 
 /** Everything a config request needs. */

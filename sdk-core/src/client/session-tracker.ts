@@ -12,14 +12,17 @@
  * (Waiting for a real unload instead would lose the end of every session whose page stays in
  * the cache until it is evicted, which runs no code.)
  */
-import { EVENT_BY_TYPE } from '../schema/registry.js';
-import { MAX_DURATION_MS } from '../schema/units.js';
+import { MAX_DURATION_MS } from '../schema/scalars.js';
+import { specOf, type EventSpec } from './events.js';
 import type { Intake } from './intake.js';
 import { sessionStartFields } from './page-info.js';
 import type { BrowserGlobals } from './platform.js';
 import { startSession, type Session } from './session.js';
 import { toQueuedTuple, type QueuedTuple } from './tuple.js';
 import type { SessionInfo } from './types.js';
+
+const START = specOf('session_start') as EventSpec;
+const END = specOf('session_end') as EventSpec;
 
 /** Why a session ended (the wire's `session_end.reason`). */
 export type SessionEndReason = 'pagehide' | 'inactivity' | 'stop';
@@ -81,7 +84,7 @@ export function createSessionTracker(o: SessionTrackerOptions): SessionTracker {
     const next = startSession(o.g, t);
     session = next;
     const fields = sessionStartFields(o.g, info.sdk, info.gpu) as unknown as Record<string, unknown>;
-    const tuple = o.intake.enqueue(EVENT_BY_TYPE.session_start, fields, t, next);
+    const tuple = o.intake.enqueue(START, fields, t, next);
     start = tuple ? { session: next, tuple, fields } : undefined;
     arm(o.inactivityMs);
     return next;
@@ -92,7 +95,7 @@ export function createSessionTracker(o: SessionTrackerOptions): SessionTracker {
     if (!live || live.ended) return;
     live.ended = true;
     const durationMs = Math.min(MAX_DURATION_MS, Math.max(0, Math.round(t - live.startedAt)));
-    o.intake.enqueue(EVENT_BY_TYPE.session_end, { reason, durationMs }, t, live);
+    o.intake.enqueue(END, { reason, durationMs }, t, live);
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
   }
@@ -154,9 +157,8 @@ export function createSessionTracker(o: SessionTrackerOptions): SessionTracker {
       if (!start || start.session !== session || start.session.nextSeq !== 0) return;
       const fields: Record<string, unknown> = { ...start.fields, sdk: info.sdk };
       if (info.gpu !== undefined) fields.gpu = info.gpu;
-      const def = EVENT_BY_TYPE.session_start;
-      if (o.intake.check(def, fields) !== null) return;
-      const fresh = toQueuedTuple(def, fields, start.tuple[1] as number);
+      if (o.intake.check(START, fields) !== null) return;
+      const fresh = toQueuedTuple(START, fields, start.tuple[1] as number);
       start.tuple.length = 0;
       for (const value of fresh) start.tuple.push(value);
       start.fields = fields;
