@@ -24,6 +24,9 @@ export {
   type CustomProps,
   type Identity,
   type SessionInfo,
+  type SceneProxy,
+  type SceneProxyMesh,
+  hashSceneProxy,
 } from './client/index.js';
 // The client's own encoder (msgpackr's bytes on every wire batch, without msgpackr in the page).
 export { encodeBatchBytes, MSGPACK_CONTENT_TYPE } from './client/wire-bytes.js';

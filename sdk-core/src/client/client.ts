@@ -17,10 +17,12 @@ import { followPage, type Lifecycle } from './lifecycle.js';
 import { browserGlobals, type BrowserGlobals, type FetchLike } from './platform.js';
 import { BoundedQueue } from './queue.js';
 import { createConfigLoader, defaultConfig } from './remote-config.js';
+import { createProxyRegistrar } from './scene-proxy.js';
 import type { Session } from './session.js';
 import { createSessionTracker } from './session-tracker.js';
 import type { QueuedTuple } from './tuple.js';
-import { endpointUrl } from './transport.js';
+import { baseUrl, type Link } from './transport.js';
+import { COLLECT_PATH } from './delivery.js';
 import type { ClientOptions, ClientStats, CustomProps, EventFields, Identity, SessionInfo, TrackableType, VantageClient } from './types.js';
 import { SDK_VERSION } from './version.js';
 
@@ -76,6 +78,7 @@ function inertClient(optedOut: boolean, scene: string): VantageClient {
     onConfig: () => () => undefined,
     flush: () => Promise.resolve(true),
     stop: () => Promise.resolve(true),
+    registerProxy: () => Promise.resolve(false),
   };
 }
 
@@ -149,20 +152,17 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
     }
   }
 
-  const config = createConfigLoader(
-    scene,
-    fetchFn ? { g, fetch: fetchFn, endpoint: options.endpoint, key: options.key, scene, timeoutMs: requestTimeoutMs, now } : undefined,
-    reporter,
-    guard,
-  );
+  const endpoint = baseUrl(options.endpoint);
+  const link: Link | undefined = fetchFn ? { g, fetch: fetchFn, endpoint, key: options.key, timeoutMs: requestTimeoutMs, now } : undefined;
+  const config = createConfigLoader(scene, link, reporter, guard);
   if (typeof options.onConfig === 'function') config.subscribe(options.onConfig);
+  const proxies = createProxyRegistrar({ link, scene, config: config.ready, reporter });
 
   const delivery = createDelivery({
-    g,
-    fetch: fetchFn,
+    link,
     navigator: g.navigator,
     queue,
-    collectUrl: endpointUrl(options.endpoint, '/api/v1/collect'),
+    collectUrl: endpoint + COLLECT_PATH,
     key: options.key,
     scene,
     now,
@@ -173,7 +173,6 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
     },
     flushAt: positive(options.flushAt, CLIENT_DEFAULTS.flushAt),
     flushIntervalMs: positive(options.flushIntervalMs, CLIENT_DEFAULTS.flushIntervalMs),
-    requestTimeoutMs,
     reporter,
     stats,
     onIdle: () => {
@@ -282,6 +281,7 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
     running = false;
     sessions.dispose();
     config.dispose();
+    proxies.dispose();
     lifecycle?.stopInput();
     intake.reportOverflow();
     const ok = await delivery.flush();
@@ -360,6 +360,14 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
         reporter.report(new VantageError('internal', `stop() failed: ${messageOf(error)}`, { cause: error }));
         return false;
       }),
+    registerProxy(proxy) {
+      try {
+        if (running) return proxies.register(proxy);
+      } catch (error) {
+        reporter.report(new VantageError('internal', `registerProxy() failed: ${messageOf(error)}`, { cause: error }));
+      }
+      return Promise.resolve(false);
+    },
   };
   return handle;
 }

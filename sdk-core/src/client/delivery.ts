@@ -9,12 +9,16 @@ import { retryDelayMs } from './backoff.js';
 import { BEACON_LIMIT_BYTES, payloadBytes, takeBatch, type BatchLimits, type TakenBatch } from './batch.js';
 import { VantageError, messageOf, type Reporter } from './errors.js';
 import { encodeMsgpack } from './msgpack.js';
-import type { BrowserGlobals, FetchLike, NavigatorLike } from './platform.js';
+import type { NavigatorLike } from './platform.js';
 import type { BoundedQueue } from './queue.js';
 import type { Session } from './session.js';
-import { beaconBatch, postBatch, type SendOutcome, type Transport } from './transport.js';
+import { beaconBatch, isRetryable, send, type Answer, type Link } from './transport.js';
 import type { QueuedTuple } from './tuple.js';
 import type { ClientStats } from './types.js';
+import { MSGPACK_CONTENT_TYPE } from './wire-bytes.js';
+
+/** Where batches go, below the collector's base URL. */
+export const COLLECT_PATH = '/api/v1/collect';
 
 /** 5xx answers other than these are given up after {@link MAX_SERVER_ERROR_ATTEMPTS}. */
 const OUTAGE_STATUSES = new Set([0, 408, 429, 502, 503, 504]);
@@ -23,10 +27,11 @@ export const MAX_SERVER_ERROR_ATTEMPTS = 5;
 
 /** What the pipeline needs. */
 export interface DeliveryOptions {
-  g: Pick<BrowserGlobals, 'AbortController'>;
-  fetch: FetchLike | undefined;
+  /** The way to the collector; `undefined` where there is no `fetch` (nothing is sent but beacons). */
+  link: Link | undefined;
   navigator: NavigatorLike | undefined;
   queue: BoundedQueue<Session, QueuedTuple>;
+  /** `{endpoint}/api/v1/collect`, for beacons. */
   collectUrl: string;
   key: string;
   scene: string;
@@ -35,7 +40,6 @@ export interface DeliveryOptions {
   limits: BatchLimits;
   flushAt: number;
   flushIntervalMs: number;
-  requestTimeoutMs: number;
   reporter: Reporter;
   stats: ClientStats;
   /** Called when nothing is queued, waiting or in flight any more. */
@@ -60,9 +64,7 @@ export interface Delivery {
 /** Create the pipeline over a queue. */
 export function createDelivery(o: DeliveryOptions): Delivery {
   const random = o.random ?? Math.random;
-  const transport: Transport | undefined = o.fetch
-    ? { g: o.g, fetch: o.fetch, collectUrl: o.collectUrl, key: o.key, timeoutMs: o.requestTimeoutMs, now: o.now }
-    : undefined;
+  const link = o.link;
 
   /** The batch being sent or waiting for a retry. */
   let current: TakenBatch<Uint8Array> | null = null;
@@ -111,14 +113,15 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     }
   }
 
-  function accepted(outcome: Extract<SendOutcome, { kind: 'accepted' }>, batch: TakenBatch<Uint8Array>): void {
+  function accepted(answer: Answer, batch: TakenBatch<Uint8Array>): void {
     const events = batch.batch.events.length;
     o.stats.sentEvents += events;
     o.stats.sentBatches++;
     outageReported = false;
     let dropped = 0;
     const reasons: Record<string, number> = {};
-    for (const [reason, n] of Object.entries(outcome.dropped)) {
+    // Counts by reason; anything else (a string, a number) has no entries of numbers.
+    for (const [reason, n] of Object.entries((answer.body?.dropped ?? {}) as object)) {
       if (typeof n !== 'number' || n <= 0) continue;
       o.stats.droppedByCollector += n;
       if (reason === 'channel_disabled') continue;
@@ -139,7 +142,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   async function run(): Promise<boolean> {
     intervalTimer = clearTimer(intervalTimer);
     soonTimer = clearTimer(soonTimer);
-    if (!transport) return o.queue.length === 0;
+    if (!link) return o.queue.length === 0;
     let ok = true;
     for (;;) {
       const batch = nextBatch();
@@ -147,36 +150,36 @@ export function createDelivery(o: DeliveryOptions): Delivery {
       current = batch;
       attempts++;
       inFlight = true;
-      const outcome = await postBatch(transport, batch.payload);
+      const answer = await send(link, 'POST', COLLECT_PATH, batch.payload, MSGPACK_CONTENT_TYPE);
       inFlight = false;
-      if (outcome.kind === 'accepted') {
+      if (answer.status >= 200 && answer.status < 300) {
         current = null;
-        accepted(outcome, batch);
+        accepted(answer, batch);
         continue;
       }
-      if (outcome.kind === 'rejected') {
+      if (!isRetryable(answer.status)) {
         current = null;
         ok = false;
-        giveUp(batch, 'batch_rejected', outcome.status, outcome.message);
+        giveUp(batch, 'batch_rejected', answer.status, answer.message);
         continue;
       }
-      if (!OUTAGE_STATUSES.has(outcome.status) && attempts >= MAX_SERVER_ERROR_ATTEMPTS) {
+      if (!OUTAGE_STATUSES.has(answer.status) && attempts >= MAX_SERVER_ERROR_ATTEMPTS) {
         current = null;
         ok = false;
-        giveUp(batch, 'delivery_failed', outcome.status, `${outcome.message} (after ${attempts} attempts)`);
+        giveUp(batch, 'delivery_failed', answer.status, `${answer.message} (after ${attempts} attempts)`);
         continue;
       }
       ok = false;
       o.stats.retries++;
       if (!outageReported) {
         outageReported = true;
-        o.reporter.report(new VantageError('delivery_retrying', `sending failed (${outcome.message}); retrying with backoff`, { status: outcome.status }));
+        o.reporter.report(new VantageError('delivery_retrying', `sending failed (${answer.message}); retrying with backoff`, { status: answer.status }));
       }
-      retryAfterNetworkError = outcome.status === 0;
+      retryAfterNetworkError = answer.status === 0;
       retryTimer = setTimeout(() => {
         retryTimer = undefined;
         void drain();
-      }, retryDelayMs(attempts, outcome.retryAfterMs, random));
+      }, retryDelayMs(attempts, answer.retryAfterMs, random));
       break;
     }
     return ok;
@@ -225,8 +228,8 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   function beacon(json: string): boolean {
     if (beaconBatch(o.navigator, o.collectUrl, json)) return true;
     if (o.navigator && typeof o.navigator.sendBeacon === 'function') return false;
-    if (!o.fetch) return false;
-    o.fetch(o.collectUrl, { method: 'POST', headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, body: json, keepalive: true, mode: 'cors', credentials: 'omit' }).catch(() => undefined);
+    if (!link) return false;
+    link.fetch(o.collectUrl, { method: 'POST', headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, body: json, keepalive: true, mode: 'cors', credentials: 'omit' }).catch(() => undefined);
     return true;
   }
 

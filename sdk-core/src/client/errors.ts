@@ -5,7 +5,7 @@
 
 /** What went wrong, as a stable string. */
 export type VantageErrorCode =
-  /** `createClient` options are unusable; the client does nothing. */
+  /** `createClient` options are unusable (the client does nothing), or an argument of `identify`, `setSessionInfo` or `registerProxy` is (it is ignored). */
   | 'invalid_options'
   /** `track()` got an unknown type or fields that break the wire schema; the event was dropped. */
   | 'invalid_event'
@@ -27,6 +27,8 @@ export type VantageErrorCode =
   | 'beacon_failed'
   /** The scene's capture config could not be read; opt-in channels stay off. */
   | 'config_failed'
+  /** The collector refused the scene proxy (a 4xx), or it could not be reached after a few attempts. */
+  | 'proxy_failed'
   /** `track()` after `stop()`. */
   | 'stopped'
   /** A bug in the SDK, caught at its boundary. */
