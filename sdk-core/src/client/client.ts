@@ -76,6 +76,7 @@ function inertClient(optedOut: boolean, scene: string): VantageClient {
     identify: () => undefined,
     setSessionInfo: () => undefined,
     onConfig: () => () => undefined,
+    onPageHide: () => () => undefined,
     flush: () => Promise.resolve(true),
     stop: () => Promise.resolve(true),
     registerProxy: () => Promise.resolve(false),
@@ -143,6 +144,7 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
   let running = true;
   let stoppedReported = false;
   let lifecycle: Lifecycle | undefined;
+  const pageHideListeners = new Set<() => void>();
 
   function guard(what: string, fn: () => void): void {
     try {
@@ -293,6 +295,7 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
     g,
     {
       pageHide: () => {
+        for (const listener of pageHideListeners) guard('onPageHide', listener);
         if (running) sessions.end('pagehide', now());
         intake.reportOverflow();
         delivery.beaconAll();
@@ -349,6 +352,13 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
     setSessionInfo: (next) => guard('setSessionInfo()', () => setSessionInfo(next)),
     onConfig(listener) {
       return typeof listener === 'function' ? config.subscribe(listener) : () => undefined;
+    },
+    onPageHide(listener) {
+      if (typeof listener !== 'function') return () => undefined;
+      pageHideListeners.add(listener);
+      return () => {
+        pageHideListeners.delete(listener);
+      };
     },
     flush: () =>
       delivery.flush().catch((error: unknown) => {

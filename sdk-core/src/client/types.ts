@@ -140,6 +140,12 @@ export interface VantageClient {
    */
   onConfig(listener: (config: RemoteConfig) => void): () => void;
   /**
+   * Run `listener` at page hide, before the session ends and the last events go out with
+   * `sendBeacon`: connectors close their open windows (visibility, hover, frame stats) here so
+   * nothing measured is left behind. Returns the function that stops listening.
+   */
+  onPageHide(listener: () => void): () => void;
+  /**
    * Send what is queued now. Resolves true when all of it was acknowledged, false when some was
    * dropped or waits for a retry (retries go on by themselves). Never rejects.
    */
