@@ -70,20 +70,24 @@ export class CameraSampler {
   readonly pose: CameraPose = emptyPose();
   /** The last pose sent. */
   readonly sent: CameraPose = emptyPose();
-  private readonly previous: CameraPose = emptyPose();
-  private sentAt = -Infinity;
-  private changedAt = -Infinity;
-  private hasSent = false;
-  private forced = true;
-  private readonly position = new Vector3();
-  private readonly quaternion = new Quaternion();
-  private readonly scale = new Vector3();
+  readonly #previous: CameraPose = emptyPose();
+  #sentAt = -Infinity;
+  #changedAt = -Infinity;
+  #hasSent = false;
+  #forced = true;
+  readonly #position = new Vector3();
+  readonly #quaternion = new Quaternion();
+  readonly #scale = new Vector3();
 
-  constructor(private readonly options: CameraSamplerOptions = CAMERA_SAMPLER_DEFAULTS) {}
+  readonly #options: CameraSamplerOptions;
+
+  constructor(options: CameraSamplerOptions = CAMERA_SAMPLER_DEFAULTS) {
+    this.#options = options;
+  }
 
   /** Send the next frame's pose whatever it is (a new session needs its first pose). */
   force(): void {
-    this.forced = true;
+    this.#forced = true;
   }
 
   /**
@@ -92,32 +96,32 @@ export class CameraSampler {
    */
   update(now: number, matrixWorld: Matrix4, fov: number | undefined): boolean {
     const pose = this.pose;
-    copyPose(pose, this.previous);
-    matrixWorld.decompose(this.position, this.quaternion, this.scale);
-    pose.px = toMm(this.position.x);
-    pose.py = toMm(this.position.y);
-    pose.pz = toMm(this.position.z);
+    copyPose(pose, this.#previous);
+    matrixWorld.decompose(this.#position, this.#quaternion, this.#scale);
+    pose.px = toMm(this.#position.x);
+    pose.py = toMm(this.#position.y);
+    pose.pz = toMm(this.#position.z);
     // q and -q are the same rotation: keep w >= 0 so equal poses compare equal.
-    const sign = this.quaternion.w < 0 ? -1 : 1;
-    pose.qx = toQuat(sign * this.quaternion.x);
-    pose.qy = toQuat(sign * this.quaternion.y);
-    pose.qz = toQuat(sign * this.quaternion.z);
-    pose.qw = toQuat(sign * this.quaternion.w);
+    const sign = this.#quaternion.w < 0 ? -1 : 1;
+    pose.qx = toQuat(sign * this.#quaternion.x);
+    pose.qy = toQuat(sign * this.#quaternion.y);
+    pose.qz = toQuat(sign * this.#quaternion.z);
+    pose.qw = toQuat(sign * this.#quaternion.w);
     pose.fov10 = fov === undefined || !Number.isFinite(fov) ? -1 : Math.min(1790, Math.max(10, Math.round(fov * 10)));
 
-    if (!samePose(pose, this.previous)) this.changedAt = now;
-    if (this.forced || !this.hasSent) return this.mark(now);
+    if (!samePose(pose, this.#previous)) this.#changedAt = now;
+    if (this.#forced || !this.#hasSent) return this.#mark(now);
     const sent = this.sent;
     if (samePose(pose, sent)) return false;
-    const elapsed = now - this.sentAt;
+    const elapsed = now - this.#sentAt;
     // At rest for a moment, away from the last sample: record where it stopped.
-    if (now - this.changedAt >= this.options.restMs) return this.mark(now);
-    if (elapsed < this.options.minIntervalMs) return false;
-    if (elapsed >= this.options.maxIntervalMs || pose.fov10 !== sent.fov10) return this.mark(now);
+    if (now - this.#changedAt >= this.#options.restMs) return this.#mark(now);
+    if (elapsed < this.#options.minIntervalMs) return false;
+    if (elapsed >= this.#options.maxIntervalMs || pose.fov10 !== sent.fov10) return this.#mark(now);
     const travelled = Math.abs(pose.px - sent.px) + Math.abs(pose.py - sent.py) + Math.abs(pose.pz - sent.pz);
-    if (travelled >= this.options.motionMm) return this.mark(now);
+    if (travelled >= this.#options.motionMm) return this.#mark(now);
     const turned = Math.abs(pose.qx - sent.qx) + Math.abs(pose.qy - sent.qy) + Math.abs(pose.qz - sent.qz) + Math.abs(pose.qw - sent.qw);
-    return turned >= this.options.motionQuat ? this.mark(now) : false;
+    return turned >= this.#options.motionQuat ? this.#mark(now) : false;
   }
 
   /**
@@ -126,23 +130,23 @@ export class CameraSampler {
    * counts as sent.
    */
   settle(now: number): boolean {
-    if (!this.hasSent || samePose(this.pose, this.sent) || now - this.changedAt < this.options.restMs) return false;
-    return this.mark(now);
+    if (!this.#hasSent || samePose(this.pose, this.sent) || now - this.#changedAt < this.#options.restMs) return false;
+    return this.#mark(now);
   }
 
   /** Whether the field of view differs from the last pose sent before this one. */
   get fovChanged(): boolean {
-    return this.fovChangedFlag;
+    return this.#fovChangedFlag;
   }
 
-  private fovChangedFlag = true;
+  #fovChangedFlag = true;
 
-  private mark(now: number): true {
-    this.fovChangedFlag = this.forced || !this.hasSent || this.pose.fov10 !== this.sent.fov10;
+  #mark(now: number): true {
+    this.#fovChangedFlag = this.#forced || !this.#hasSent || this.pose.fov10 !== this.sent.fov10;
     copyPose(this.pose, this.sent);
-    this.sentAt = now;
-    this.hasSent = true;
-    this.forced = false;
+    this.#sentAt = now;
+    this.#hasSent = true;
+    this.#forced = false;
     return true;
   }
 }

@@ -28,44 +28,44 @@ function rank(sorted: Float64Array, n: number, p: number): number {
 
 /** Collects frame intervals; `capacity` frames per window are kept (beyond it, a sample of them). */
 export class FrameWindow {
-  private readonly intervals: Float64Array;
-  private count = 0;
-  private seen = 0;
-  private long = 0;
-  private lastFrame = -1;
-  private windowStart = -1;
+  readonly #intervals: Float64Array;
+  #count = 0;
+  #seen = 0;
+  #long = 0;
+  #lastFrame = -1;
+  #windowStart = -1;
 
   constructor(capacity = 1024) {
-    this.intervals = new Float64Array(capacity);
+    this.#intervals = new Float64Array(capacity);
   }
 
   /** When the current window began (ms), or -1 before the first frame. */
   get startedAt(): number {
-    return this.windowStart;
+    return this.#windowStart;
   }
 
   /** Record a frame rendered at `now` (ms, monotonic). Allocates nothing. */
   frame(now: number): void {
-    if (this.windowStart < 0) this.windowStart = now;
-    const last = this.lastFrame;
-    this.lastFrame = now;
+    if (this.#windowStart < 0) this.#windowStart = now;
+    const last = this.#lastFrame;
+    this.#lastFrame = now;
     if (last < 0) return;
     const interval = now - last;
     if (interval <= 0 || interval > IDLE_GAP_MS) return;
-    if (interval > LONG_FRAME_MS) this.long++;
-    this.seen++;
-    if (this.count < this.intervals.length) {
-      this.intervals[this.count++] = interval;
+    if (interval > LONG_FRAME_MS) this.#long++;
+    this.#seen++;
+    if (this.#count < this.#intervals.length) {
+      this.#intervals[this.#count++] = interval;
     } else {
       // Past capacity (over ~1,000 fps in a 1 s window): keep a uniform sample (reservoir).
-      const slot = Math.floor(Math.random() * this.seen);
-      if (slot < this.intervals.length) this.intervals[slot] = interval;
+      const slot = Math.floor(Math.random() * this.#seen);
+      if (slot < this.#intervals.length) this.#intervals[slot] = interval;
     }
   }
 
   /** Forget the time of the last frame (after a pause the next interval would be meaningless). */
   pause(): void {
-    this.lastFrame = -1;
+    this.#lastFrame = -1;
   }
 
   /**
@@ -73,26 +73,26 @@ export class FrameWindow {
    * `undefined`. The next window starts at `now`.
    */
   take(now: number): FrameSummary | undefined {
-    const n = this.count;
-    const start = this.windowStart;
+    const n = this.#count;
+    const start = this.#windowStart;
     const summary: FrameSummary | undefined =
       n === 0 || start < 0
         ? undefined
         : (() => {
-            const sorted = this.intervals.subarray(0, n).sort();
+            const sorted = this.#intervals.subarray(0, n).sort();
             return {
               windowMs: Math.max(0, Math.round(now - start)),
-              frames: this.seen,
+              frames: this.#seen,
               p50Us: Math.round(rank(sorted, n, 0.5) * 1000),
               p95Us: Math.round(rank(sorted, n, 0.95) * 1000),
               p99Us: Math.round(rank(sorted, n, 0.99) * 1000),
-              longFrames: this.long,
+              longFrames: this.#long,
             };
           })();
-    this.count = 0;
-    this.seen = 0;
-    this.long = 0;
-    this.windowStart = now;
+    this.#count = 0;
+    this.#seen = 0;
+    this.#long = 0;
+    this.#windowStart = now;
     return summary;
   }
 }

@@ -16,17 +16,21 @@ export interface Dwell {
 }
 
 export class HoverTracker {
-  private mesh: string | null = null;
-  private since = 0;
-  private hx = 0;
-  private hy = 0;
-  private hz = 0;
+  #mesh: string | null = null;
+  #since = 0;
+  #hx = 0;
+  #hy = 0;
+  #hz = 0;
 
-  constructor(private readonly thresholdMs: number) {}
+  readonly #thresholdMs: number;
+
+  constructor(thresholdMs: number) {
+    this.#thresholdMs = thresholdMs;
+  }
 
   /** The mesh id hovered now, or `null`. */
   get current(): string | null {
-    return this.mesh;
+    return this.#mesh;
   }
 
   /**
@@ -34,24 +38,24 @@ export class HoverTracker {
    * this ends, when it lasted long enough.
    */
   update(now: number, mesh: string | null, point: Vector3 | null): Dwell | null {
-    if (mesh === this.mesh) return null;
+    if (mesh === this.#mesh) return null;
     const ended = this.end(now);
     if (mesh !== null) {
-      this.mesh = mesh;
-      this.since = now;
-      this.hx = point ? mm(point.x) : 0;
-      this.hy = point ? mm(point.y) : 0;
-      this.hz = point ? mm(point.z) : 0;
+      this.#mesh = mesh;
+      this.#since = now;
+      this.#hx = point ? mm(point.x) : 0;
+      this.#hy = point ? mm(point.y) : 0;
+      this.#hz = point ? mm(point.z) : 0;
     }
     return ended;
   }
 
   /** End the hover in progress (pointer left, page hidden, tracker stopped). */
   end(now: number): Dwell | null {
-    const mesh = this.mesh;
+    const mesh = this.#mesh;
     if (mesh === null) return null;
-    this.mesh = null;
-    const dwellMs = ms(now - this.since);
-    return dwellMs >= this.thresholdMs ? { mesh, dwellMs, hx: this.hx, hy: this.hy, hz: this.hz } : null;
+    this.#mesh = null;
+    const dwellMs = ms(now - this.#since);
+    return dwellMs >= this.#thresholdMs ? { mesh, dwellMs, hx: this.#hx, hy: this.#hy, hz: this.#hz } : null;
   }
 }

@@ -62,15 +62,18 @@ export class SceneIndex {
   dirty = true;
   /** Bumped on every rebuild. */
   version = 0;
-  private readonly watched = new Set<Object3D>();
-  private readonly onChange = (): void => {
+  readonly #watched = new Set<Object3D>();
+  readonly #onChange = (): void => {
     this.dirty = true;
   };
 
-  constructor(
-    readonly root: Object3D,
-    private readonly filter: MeshFilter,
-  ) {}
+  readonly root: Object3D;
+  readonly #filter: MeshFilter;
+
+  constructor(root: Object3D, filter: MeshFilter) {
+    this.root = root;
+    this.#filter = filter;
+  }
 
   /** Re-read the graph: meshes, ids, slots; watch every object for child changes. */
   rebuild(): void {
@@ -80,12 +83,12 @@ export class SceneIndex {
     const seen = new Set<Object3D>();
     this.root.traverse((object) => {
       seen.add(object);
-      if (!this.watched.has(object)) {
-        object.addEventListener('childadded', this.onChange);
-        object.addEventListener('childremoved', this.onChange);
-        this.watched.add(object);
+      if (!this.#watched.has(object)) {
+        object.addEventListener('childadded', this.#onChange);
+        object.addEventListener('childremoved', this.#onChange);
+        this.#watched.add(object);
       }
-      if (!isTrackableMesh(object) || !this.filter(object)) return;
+      if (!isTrackableMesh(object) || !this.#filter(object)) return;
       const id = meshIdOf(object, this.root);
       let slot = slots.get(id);
       if (slot === undefined) {
@@ -96,11 +99,11 @@ export class SceneIndex {
       const skinned = (object as Mesh & { isSkinnedMesh?: boolean }).isSkinnedMesh === true;
       entries.push({ object, id, slot, sphere: new Sphere(), frame: -1, slack: skinned ? 1.5 : 1 });
     });
-    for (const object of this.watched) {
+    for (const object of this.#watched) {
       if (seen.has(object)) continue;
-      object.removeEventListener('childadded', this.onChange);
-      object.removeEventListener('childremoved', this.onChange);
-      this.watched.delete(object);
+      object.removeEventListener('childadded', this.#onChange);
+      object.removeEventListener('childremoved', this.#onChange);
+      this.#watched.delete(object);
     }
     this.entries = entries;
     this.ids = ids;
@@ -143,11 +146,11 @@ export class SceneIndex {
 
   /** Stop listening to the graph. */
   dispose(): void {
-    for (const object of this.watched) {
-      object.removeEventListener('childadded', this.onChange);
-      object.removeEventListener('childremoved', this.onChange);
+    for (const object of this.#watched) {
+      object.removeEventListener('childadded', this.#onChange);
+      object.removeEventListener('childremoved', this.#onChange);
     }
-    this.watched.clear();
+    this.#watched.clear();
     this.entries = [];
     this.ids = [];
   }

@@ -25,34 +25,38 @@ export interface VisibilityTotals {
 }
 
 export class VisibilityMeter {
-  private visible = new Float64Array(0);
-  private centre = new Float64Array(0);
-  private permille = new Uint16Array(0);
-  private ids: string[] = [];
-  private version = -1;
-  private lastStep = -1;
-  private readonly frustum = new Frustum();
-  private readonly viewProjection = new Matrix4();
-  private readonly projected = new Vector3();
-  private seenThisStep = new Uint8Array(0);
+  #visible = new Float64Array(0);
+  #centre = new Float64Array(0);
+  #permille = new Uint16Array(0);
+  #ids: string[] = [];
+  #version = -1;
+  #lastStep = -1;
+  readonly #frustum = new Frustum();
+  readonly #viewProjection = new Matrix4();
+  readonly #projected = new Vector3();
+  #seenThisStep = new Uint8Array(0);
 
-  constructor(private readonly index: SceneIndex) {}
+  readonly #index: SceneIndex;
+
+  constructor(index: SceneIndex) {
+    this.#index = index;
+  }
 
   /** Keep the slots in line with the index (after a rebuild the window starts over). */
-  private sync(): void {
-    if (this.version === this.index.version) return;
-    this.version = this.index.version;
-    const n = this.index.ids.length;
-    this.visible = new Float64Array(n);
-    this.centre = new Float64Array(n);
-    this.permille = new Uint16Array(n);
-    this.seenThisStep = new Uint8Array(n);
-    this.ids = this.index.ids;
+  #sync(): void {
+    if (this.#version === this.#index.version) return;
+    this.#version = this.#index.version;
+    const n = this.#index.ids.length;
+    this.#visible = new Float64Array(n);
+    this.#centre = new Float64Array(n);
+    this.#permille = new Uint16Array(n);
+    this.#seenThisStep = new Uint8Array(n);
+    this.#ids = this.#index.ids;
   }
 
   /** Forget the step clock (after a pause, the gap is not viewing time). */
   pause(): void {
-    this.lastStep = -1;
+    this.#lastStep = -1;
   }
 
   /**
@@ -61,17 +65,17 @@ export class VisibilityMeter {
    * index was rebuilt since the last step).
    */
   step(now: number, camera: Camera, aspect: number, frame: number): void {
-    this.sync();
-    const last = this.lastStep;
-    this.lastStep = now;
+    this.#sync();
+    const last = this.#lastStep;
+    this.#lastStep = now;
     if (last < 0) return;
     const dt = Math.min(MAX_STEP_MS, now - last);
     if (dt <= 0) return;
-    this.viewProjection.multiplyMatrices(camera.projectionMatrix, camera.matrixWorldInverse);
-    this.frustum.setFromProjectionMatrix(this.viewProjection);
-    const seen = this.seenThisStep;
+    this.#viewProjection.multiplyMatrices(camera.projectionMatrix, camera.matrixWorldInverse);
+    this.#frustum.setFromProjectionMatrix(this.#viewProjection);
+    const seen = this.#seenThisStep;
     seen.fill(0);
-    const entries = this.index.entries;
+    const entries = this.#index.entries;
     const perspective = (camera as PerspectiveCamera).isPerspectiveCamera === true;
     const tanHalf = perspective ? Math.tan(((camera as PerspectiveCamera).fov * Math.PI) / 360) : 1;
     const ortho = camera as OrthographicCamera;
@@ -83,8 +87,8 @@ export class VisibilityMeter {
       const entry = entries[i] as MeshEntry;
       const slot = entry.slot;
       if (slot >= seen.length || !SceneIndex.drawable(entry, camera)) continue;
-      const sphere = this.index.sphereOf(entry, frame);
-      if (sphere === null || !this.frustum.intersectsSphere(sphere)) continue;
+      const sphere = this.#index.sphereOf(entry, frame);
+      if (sphere === null || !this.#frustum.intersectsSphere(sphere)) continue;
       // Screen share of the sphere's disc (NDC spans 2 × 2; the screen's area is 4).
       let ry: number;
       if (perspective) {
@@ -99,34 +103,34 @@ export class VisibilityMeter {
       const rx = ry / (aspect > 0 ? aspect : 1);
       const share = Math.min(1, (Math.PI * Math.min(rx, 1) * Math.min(ry, 1)) / 4);
       const permille = Math.round(share * 1000);
-      if (permille > (this.permille[slot] as number)) this.permille[slot] = permille;
+      if (permille > (this.#permille[slot] as number)) this.#permille[slot] = permille;
       if (seen[slot] === 1) continue;
       seen[slot] = 1;
-      this.visible[slot] = (this.visible[slot] as number) + dt;
-      this.projected.copy(sphere.center).project(camera);
-      if (Math.abs(this.projected.x) <= CENTRE_NDC && Math.abs(this.projected.y) <= CENTRE_NDC && this.projected.z <= 1) {
-        this.centre[slot] = (this.centre[slot] as number) + dt;
+      this.#visible[slot] = (this.#visible[slot] as number) + dt;
+      this.#projected.copy(sphere.center).project(camera);
+      if (Math.abs(this.#projected.x) <= CENTRE_NDC && Math.abs(this.#projected.y) <= CENTRE_NDC && this.#projected.z <= 1) {
+        this.#centre[slot] = (this.#centre[slot] as number) + dt;
       }
     }
   }
 
   /** Close the window: the totals of up to `max` meshes seen longest, and start a new window. */
   take(max: number): VisibilityTotals[] {
-    this.sync();
+    this.#sync();
     const out: VisibilityTotals[] = [];
-    for (let slot = 0; slot < this.visible.length; slot++) {
-      const visibleMs = Math.round(this.visible[slot] as number);
+    for (let slot = 0; slot < this.#visible.length; slot++) {
+      const visibleMs = Math.round(this.#visible[slot] as number);
       if (visibleMs <= 0) continue;
       out.push({
-        id: this.ids[slot] as string,
+        id: this.#ids[slot] as string,
         visibleMs,
-        centreMs: Math.min(visibleMs, Math.round(this.centre[slot] as number)),
-        maxScreenPermille: Math.min(1000, this.permille[slot] as number),
+        centreMs: Math.min(visibleMs, Math.round(this.#centre[slot] as number)),
+        maxScreenPermille: Math.min(1000, this.#permille[slot] as number),
       });
     }
-    this.visible.fill(0);
-    this.centre.fill(0);
-    this.permille.fill(0);
+    this.#visible.fill(0);
+    this.#centre.fill(0);
+    this.#permille.fill(0);
     out.sort((a, b) => b.visibleMs - a.visibleMs || (a.id < b.id ? -1 : 1));
     return out.length > max ? out.slice(0, max) : out;
   }
