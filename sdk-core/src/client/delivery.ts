@@ -3,7 +3,9 @@
  * `flushAt` events are queued, when the oldest waited `flushIntervalMs`, or on `flush()`. A batch
  * that must be retried keeps its session id and `seq` (the collector stores it once however many
  * copies arrive) and holds the line until it is acknowledged, so memory stays bounded by the queue
- * plus one batch. At page hide everything left goes out with `sendBeacon`.
+ * plus one batch. At page hide everything left goes out with `sendBeacon` as JSON text with the
+ * key in the body: `text/plain` is a CORS-safelisted type, so a beacon needs no preflight and no
+ * header (where there is no `sendBeacon`, a `keepalive` fetch of the same).
  */
 import { retryDelayMs } from './backoff.js';
 import { BEACON_LIMIT_BYTES, payloadBytes, takeBatch, type BatchContext, type BatchLimits, type TakenBatch } from './batch.js';

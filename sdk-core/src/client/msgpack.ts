@@ -1,5 +1,5 @@
 /**
- * A small MessagePack encoder for batches (standard format, no extensions), under 1 KB minified
+ * A small MessagePack encoder for batches (standard format, no extensions), about 0.6 KB gzipped
  * where a general msgpack library costs about 12 KB gzipped — the SDK's size budget matters more
  * than the library's speed on a batch every few seconds. It encodes what JSON can express, with
  * JSON's rules: `undefined`, functions and symbols are left out of maps (null in arrays), objects
