@@ -118,7 +118,7 @@ export function createProxyRegistrar(o: ProxyRegistrarOptions): ProxyRegistrar {
     if (disposed || !config) return false;
     for (let attempt = 1; config.proxyHash !== hash; attempt++) {
       const answer = await send(link, 'PUT', path, body, 'application/json');
-      if (answer.status === 200) break;
+      if (answer.status >= 200 && answer.status < 300) break;
       if (disposed) return false;
       if (!isRetryable(answer.status)) return fail('proxy_failed', answer.message, answer.status);
       if (attempt === MAX_PROXY_ATTEMPTS) return fail('proxy_failed', `${answer.message} (after ${attempt} attempts)`, answer.status);
