@@ -4,7 +4,7 @@ import { MAX_MESH_IDS, createWireValidators, type WireBatch } from '../schema/in
 import { BEACON_LIMIT_BYTES, takeBatch, type BatchLimits, type TakenBatch } from './batch.js';
 import { specOf, type EventSpec } from './events.js';
 import { encodeMsgpack } from './msgpack.js';
-import { BoundedQueue } from './queue.js';
+import { createBoundedQueue, type BoundedQueue } from './queue.js';
 import type { Session } from './session.js';
 import { toQueuedTuple, type QueuedTuple } from './tuple.js';
 
@@ -19,7 +19,7 @@ function session(id: string): Session {
 }
 
 function queueOf(capacity = 10_000) {
-  return new BoundedQueue<Session, QueuedTuple>(capacity);
+  return createBoundedQueue<Session, QueuedTuple>(capacity);
 }
 
 function pushCustom(q: BoundedQueue<Session, QueuedTuple>, s: Session, i: number, t: number, props?: Record<string, unknown>): void {

@@ -101,12 +101,9 @@ function assemble(queue: BoundedQueue<Session, QueuedTuple>, n: number, seq: num
     });
     events[i] = wire;
   }
-  const batch: WireBatch = { v: SCHEMA_VERSION, sid: session.id, seq, scene: context.scene, sentAt: Math.round(context.sentAt), t0, events };
-  if (ids.ids.length > 0) batch.ids = ids.ids;
-  if (context.key !== undefined) batch.key = context.key;
-  if (context.anon !== undefined) batch.anon = context.anon;
-  if (context.user !== undefined) batch.user = context.user;
-  return batch;
+  const { scene, sentAt, key, anon, user } = context;
+  // Absent fields stay `undefined`: neither msgpack nor JSON writes them.
+  return { v: SCHEMA_VERSION, sid: session.id, seq, scene, sentAt: Math.round(sentAt), t0, ids: ids.ids.length > 0 ? ids.ids : undefined, key, anon, user, events };
 }
 
 /**

@@ -3,7 +3,7 @@
  * An event that fails any step is dropped, counted in the stats and reported; nothing throws.
  */
 import type { CaptureFlags, VantageEvent } from '../schema/registry.js';
-import { VantageError, messageOf, type Reporter } from './errors.js';
+import { messageOf, type Reporter } from './errors.js';
 import { specOf, type EventSpec } from './events.js';
 import type { BoundedQueue } from './queue.js';
 import type { Session } from './session.js';
@@ -37,87 +37,69 @@ export interface Intake {
 
 /** Create the intake over a queue. */
 export function createIntake(o: IntakeOptions): Intake {
+  const { queue, stats, reporter } = o;
   const checks = new Map<EventSpec, FieldsCheck>();
   let overflowing = false;
 
   function check(spec: EventSpec, fields: Readonly<Record<string, unknown>>): string | null {
     let compiled = checks.get(spec);
-    if (!compiled) {
-      compiled = compileFieldsCheck(spec);
-      checks.set(spec, compiled);
-    }
+    if (!compiled) checks.set(spec, (compiled = compileFieldsCheck(spec)));
     return compiled(fields);
   }
 
-  function invalid(message: string): void {
-    o.stats.droppedInvalid++;
-    o.reporter.report(new VantageError('invalid_event', `${message}; the event was dropped`, { count: 1 }));
+  /** Count and report an event dropped for `message`. */
+  function drop(code: 'invalid_event' | 'before_send', message: string, cause?: unknown): undefined {
+    stats.droppedInvalid++;
+    reporter.report(code, `${message}; the event was dropped`, { count: 1, cause });
+    return undefined;
   }
 
   function reportOverflow(): void {
     if (!overflowing) return;
     overflowing = false;
-    const dropped = o.queue.takeOverflow();
-    if (dropped > 0) {
-      o.reporter.report(new VantageError('queue_overflow', `the queue was full (${o.queue.capacity} events): the ${dropped} oldest events were dropped`, { count: dropped }));
-    }
-  }
-
-  /** The event after the hook: its definition, fields and time, or `undefined` when dropped. */
-  function hooked(hook: BeforeSend, spec: EventSpec, fields: Readonly<Record<string, unknown>>, t: number) {
-    let result: VantageEvent | null;
-    try {
-      result = hook({ ...fields, type: spec.type, t } as VantageEvent);
-    } catch (error) {
-      o.stats.droppedInvalid++;
-      o.reporter.report(new VantageError('before_send', `beforeSend threw on a ${spec.type} event (${messageOf(error)}); the event was dropped`, { count: 1, cause: error }));
-      return undefined;
-    }
-    if (result === null || result === undefined) {
-      o.stats.droppedByHook++;
-      return undefined;
-    }
-    const chosen = typeof result === 'object' ? specOf((result as { type?: unknown }).type) : undefined;
-    if (!chosen) {
-      o.stats.droppedInvalid++;
-      o.reporter.report(new VantageError('before_send', `beforeSend returned something that is not an event for a ${spec.type} event; the event was dropped`, { count: 1 }));
-      return undefined;
-    }
-    if (chosen !== spec && !o.capture()[chosen.type]) {
-      o.stats.droppedDisabled++;
-      return undefined;
-    }
-    const time = typeof result.t === 'number' && Number.isFinite(result.t) ? result.t : t;
-    return { spec: chosen, fields: result as unknown as Readonly<Record<string, unknown>>, t: time };
-  }
-
-  /** Check and queue an event (after the hook, if any). */
-  function accept(spec: EventSpec, fields: Readonly<Record<string, unknown>>, t: number, owner: Session): QueuedTuple | undefined {
-    const problem = check(spec, fields);
-    if (problem !== null) {
-      invalid(problem);
-      return undefined;
-    }
-    const tuple = toQueuedTuple(spec, fields, t);
-    if (o.queue.push(owner, tuple)) {
-      if (overflowing) reportOverflow();
-    } else {
-      overflowing = true;
-      o.stats.droppedOverflow++;
-    }
-    o.stats.queuedTotal++;
-    o.queued();
-    return tuple;
+    const dropped = queue.takeOverflow();
+    if (dropped > 0) reporter.report('queue_overflow', `queue full (${queue.capacity} events): dropped the ${dropped} oldest`, { count: dropped });
   }
 
   return {
     check,
-    invalid,
+    invalid: (message) => void drop('invalid_event', message),
     reportOverflow,
     enqueue(spec, fields, t, owner) {
-      if (!o.beforeSend) return accept(spec, fields, t, owner);
-      const result = hooked(o.beforeSend, spec, fields, t);
-      return result ? accept(result.spec, result.fields, result.t, owner) : undefined;
+      if (o.beforeSend) {
+        let result: unknown;
+        try {
+          result = o.beforeSend({ ...fields, type: spec.type, t } as VantageEvent);
+        } catch (error) {
+          return drop('before_send', `beforeSend threw on a ${spec.type} event (${messageOf(error)})`, error);
+        }
+        if (result === null || result === undefined) {
+          stats.droppedByHook++;
+          return undefined;
+        }
+        const event = result as Readonly<Record<string, unknown>>;
+        const chosen = specOf(event.type);
+        if (!chosen) return drop('before_send', `beforeSend returned no event for a ${spec.type} event`);
+        if (chosen !== spec && !o.capture()[chosen.type]) {
+          stats.droppedDisabled++;
+          return undefined;
+        }
+        if (typeof event.t === 'number' && Number.isFinite(event.t)) t = event.t;
+        spec = chosen;
+        fields = event;
+      }
+      const problem = check(spec, fields);
+      if (problem !== null) return drop('invalid_event', problem);
+      const tuple = toQueuedTuple(spec, fields, t);
+      if (queue.push(owner, tuple)) {
+        if (overflowing) reportOverflow();
+      } else {
+        overflowing = true;
+        stats.droppedOverflow++;
+      }
+      stats.queuedTotal++;
+      o.queued();
+      return tuple;
     },
   };
 }

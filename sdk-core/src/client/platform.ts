@@ -89,10 +89,3 @@ export interface UrlLike {
 export function browserGlobals(): BrowserGlobals {
   return globalThis as unknown as BrowserGlobals;
 }
-
-/** The window as an event target, when there is one (not in workers or Node). */
-export function windowTarget(g: BrowserGlobals): EventTargetLike | undefined {
-  return typeof g.addEventListener === 'function' && typeof g.removeEventListener === 'function'
-    ? (g as unknown as EventTargetLike)
-    : undefined;
-}

@@ -6,7 +6,7 @@
  */
 import type { CaptureFlags } from '../schema/registry.js';
 import { retryDelayMs } from './backoff.js';
-import { VantageError, type Reporter } from './errors.js';
+import type { Reporter } from './errors.js';
 import { captureFlags, DEFAULT_CAPTURE } from './events.js';
 import { isRetryable, send, type Link } from './transport.js';
 
@@ -62,16 +62,10 @@ export interface ConfigLoader {
 }
 
 /** A loader for one scene; `link` is `undefined` where there is no `fetch` (the default stays). */
-export function createConfigLoader(
-  scene: string,
-  link: Link | undefined,
-  reporter: Reporter,
-  guard: (what: string, fn: () => void) => void,
-): ConfigLoader {
+export function createConfigLoader(scene: string, link: Link | undefined, reporter: Reporter): ConfigLoader {
   const listeners = new Set<(config: RemoteConfig) => void>();
   const waiting: Array<(config: RemoteConfig | undefined) => void> = [];
   let config: RemoteConfig | undefined;
-  let capture = DEFAULT_CAPTURE;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
   let failed = false;
@@ -83,23 +77,20 @@ export function createConfigLoader(
   async function load(attempt: number): Promise<void> {
     if (!link || disposed) return;
     clearTimeout(timer);
-    timer = undefined;
     failed = false;
     const answer = await send(link, 'GET', `/api/v1/config?scene=${encodeURIComponent(scene)}`);
     if (disposed) return;
     if (answer.status === 200 && answer.body) {
-      const known = parseConfig(answer.body, scene);
-      config = known;
-      capture = known.capture;
+      const known = (config = parseConfig(answer.body, scene));
       settle(known);
-      for (const listener of listeners) guard('onConfig', () => listener(known));
+      for (const listener of listeners) reporter.guard('onConfig', () => listener(known));
       return;
     }
     // A 200 that is not a JSON object is retried like an outage.
     const retry = answer.status === 200 || isRetryable(answer.status);
     if (attempt === 1 || !retry) {
       const why = answer.status === 200 ? 'the answer is not JSON' : answer.message;
-      reporter.report(new VantageError('config_failed', `the scene config could not be read (${why}); opt-in channels stay off, ${retry ? 'retrying' : 'giving up'}`, { status: answer.status }));
+      reporter.report('config_failed', `scene config unreadable (${why}); opt-in channels stay off, ${retry ? 'retrying' : 'giving up'}`, { status: answer.status });
     }
     if (retry) {
       timer = setTimeout(() => void load(attempt + 1), retryDelayMs(attempt, answer.retryAfterMs));
@@ -114,7 +105,7 @@ export function createConfigLoader(
       return config;
     },
     get capture() {
-      return capture;
+      return config?.capture ?? DEFAULT_CAPTURE;
     },
     load: () => void load(1),
     ready() {
@@ -125,7 +116,7 @@ export function createConfigLoader(
     subscribe(listener) {
       listeners.add(listener);
       const known = config;
-      if (known) guard('onConfig', () => listener(known));
+      if (known) reporter.guard('onConfig', () => listener(known));
       return () => {
         listeners.delete(listener);
       };
@@ -133,7 +124,6 @@ export function createConfigLoader(
     dispose() {
       disposed = true;
       clearTimeout(timer);
-      timer = undefined;
       settle(undefined);
     },
   };

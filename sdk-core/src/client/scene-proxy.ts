@@ -9,9 +9,9 @@
  * version tag and serves it in the scene's config (`proxyHash`), so a page sends its proxy only
  * when the collector holds another one — once per scene change, not once per page view.
  */
-import { MAX_COORD_MM, MAX_MESH_ID_LENGTH } from '../schema/scalars.js';
+import { MAX_COORD_MM } from '../schema/scalars.js';
 import { retryDelayMs } from './backoff.js';
-import { messageOf, VantageError, type Reporter } from './errors.js';
+import type { Reporter } from './errors.js';
 import { utf8 } from './msgpack.js';
 import type { RemoteConfig } from './remote-config.js';
 import { isRetryable, send, type Link } from './transport.js';
@@ -36,7 +36,8 @@ export const MAX_PROXY_BYTES = 1_048_576;
 /** Attempts of one registration before it gives up on network errors, 429 and 5xx. */
 export const MAX_PROXY_ATTEMPTS = 5;
 
-const MESH_ID = new RegExp(`^[^\\u0000-\\u001f\\u007f-\\u009f]{1,${MAX_MESH_ID_LENGTH}}$`);
+/** A proxy mesh id: 1–128 (the wire's `MAX_MESH_ID_LENGTH`) UTF-16 code units, none of them C0, DEL or C1. */
+const MESH_ID = /^[^\u0000-\u001f\u007f-\u009f]{1,128}$/;
 
 function isCoordinate(v: unknown): v is number {
   return Number.isInteger(v) && Math.abs(v as number) <= MAX_COORD_MM;
@@ -51,19 +52,18 @@ export function proxyProblem(proxy: unknown): string | null {
     const mesh = meshes[i] as Partial<SceneProxyMesh> | null | undefined;
     const id = mesh?.id;
     const box = mesh?.box as unknown[] | undefined;
-    if (typeof id !== 'string' || !MESH_ID.test(id)) return `meshes[${i}].id must be 1–${MAX_MESH_ID_LENGTH} characters without control characters`;
-    if (seen.has(id)) return `meshes[${i}].id ${JSON.stringify(id)} is not unique`;
+    if (typeof id !== 'string' || !MESH_ID.test(id) || seen.has(id)) return `meshes[${i}].id must be unique, 1–128 characters, no control characters`;
     seen.add(id);
     if (!Array.isArray(box) || box.length !== 6 || !box.every((v, j) => isCoordinate(v) && (j > 2 || v <= (box[j + 3] as number)))) {
-      return `meshes[${i}].box must be 6 integers with min <= max (millimetres, |v| <= ${MAX_COORD_MM})`;
+      return `meshes[${i}].box must be 6 integers with min <= max`;
     }
   }
   return null;
 }
 
-/** The meshes of a valid proxy in canonical order: sorted by id, as copies (the app may change its own). */
+/** The meshes of a valid proxy in canonical order (sorted by id), without any other property. */
 export function canonicalMeshes(proxy: SceneProxy): SceneProxyMesh[] {
-  return proxy.meshes.map((m) => ({ id: m.id, box: [...m.box] as SceneProxyMesh['box'] })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  return proxy.meshes.map(({ id, box }) => ({ id, box })).sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 /** The hash of canonical meshes (see the module's doc). */
@@ -91,36 +91,24 @@ export interface ProxyRegistrarOptions {
 
 /** Registers a scene's proxies, one at a time, in call order. */
 export interface ProxyRegistrar {
-  /** See `VantageClient.registerProxy`. Never rejects. */
+  /** See `VantageClient.registerProxy`: false at once after {@link dispose}. Never throws nor rejects. */
   register(proxy: SceneProxy): Promise<boolean>;
-  /** Stop: pending registrations resolve false. */
+  /** Stop (the client stopped): a pending registration resolves false. */
   dispose(): void;
 }
 
 /** Create the registrar of one client. */
 export function createProxyRegistrar(o: ProxyRegistrarOptions): ProxyRegistrar {
   const path = `/api/v1/scenes/${encodeURIComponent(o.scene)}/proxy`;
-  const wakers = new Set<() => void>();
   /** The hash the collector holds, as far as this page knows. */
   let held: string | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
+  let last: Promise<boolean> = Promise.resolve(false);
   let disposed = false;
+  /** Ends the backoff wait of the registration under way (only one runs at a time). */
+  let wake: (() => void) | undefined;
 
-  /** Wait `ms`; false when disposed meanwhile. */
-  function sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        wakers.delete(wake);
-        resolve(!disposed);
-      };
-      const timer = setTimeout(wake, ms);
-      wakers.add(wake);
-    });
-  }
-
-  function fail(message: string, status?: number): false {
-    o.reporter.report(new VantageError('proxy_failed', `the scene proxy could not be registered: ${message}`, { status }));
+  function fail(code: 'invalid_options' | 'proxy_failed', message: string, status?: number): false {
+    o.reporter.report(code, `registerProxy(): ${message}`, { status });
     return false;
   }
 
@@ -128,46 +116,51 @@ export function createProxyRegistrar(o: ProxyRegistrarOptions): ProxyRegistrar {
     if (held === hash) return true;
     const config = await o.config();
     if (disposed || !config) return false;
-    if (config.proxyHash === hash) {
-      held = hash;
-      return true;
-    }
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; config.proxyHash !== hash; attempt++) {
       const answer = await send(link, 'PUT', path, body, 'application/json');
-      if (answer.status === 200) {
-        held = hash;
-        return true;
-      }
+      if (answer.status >= 200 && answer.status < 300) break;
       if (disposed) return false;
-      if (!isRetryable(answer.status)) return fail(answer.message, answer.status);
-      if (attempt === MAX_PROXY_ATTEMPTS) return fail(`${answer.message} (after ${attempt} attempts)`, answer.status);
-      if (!(await sleep(retryDelayMs(attempt, answer.retryAfterMs, o.random)))) return false;
+      if (!isRetryable(answer.status)) return fail('proxy_failed', answer.message, answer.status);
+      if (attempt === MAX_PROXY_ATTEMPTS) return fail('proxy_failed', `${answer.message} (after ${attempt} attempts)`, answer.status);
+      // Wait before the next attempt; dispose() cuts the wait short.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, retryDelayMs(attempt, answer.retryAfterMs, o.random));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (disposed) return false;
     }
+    held = hash;
+    return true;
+  }
+
+  /** Check and hash now (the app may change its proxy later), upload after the registrations before it. */
+  async function register(proxy: SceneProxy, before: Promise<unknown>): Promise<boolean> {
+    const link = o.link;
+    if (disposed || !link) return false;
+    const problem = proxyProblem(proxy);
+    if (problem) return fail('invalid_options', problem);
+    const meshes = canonicalMeshes(proxy);
+    const hash = hashOf(meshes);
+    const body = JSON.stringify({ hash, meshes });
+    if (utf8(body).length > MAX_PROXY_BYTES) return fail('proxy_failed', 'over 1 MiB');
+    await before;
+    return upload(link, hash, body);
   }
 
   return {
     register(proxy) {
-      const link = o.link;
-      if (disposed || !link) return Promise.resolve(false);
-      const problem = proxyProblem(proxy);
-      if (problem) {
-        o.reporter.report(new VantageError('invalid_options', `registerProxy(): ${problem}`));
-        return Promise.resolve(false);
-      }
-      const meshes = canonicalMeshes(proxy);
-      const hash = hashOf(meshes);
-      const body = JSON.stringify({ hash, meshes });
-      if (utf8(body).length > MAX_PROXY_BYTES) return Promise.resolve(fail(`its ${meshes.length} meshes take over ${MAX_PROXY_BYTES} bytes`));
-      const run = queue.then(() => upload(link, hash, body)).catch((error: unknown) => {
-        o.reporter.report(new VantageError('internal', `registerProxy() failed: ${messageOf(error)}`, { cause: error }));
+      last = register(proxy, last).catch((error: unknown) => {
+        o.reporter.internal('registerProxy()', error);
         return false;
       });
-      queue = run;
-      return run;
+      return last;
     },
     dispose() {
       disposed = true;
-      for (const wake of wakers) wake();
+      wake?.();
     },
   };
 }

@@ -3,12 +3,11 @@
  * credentials (so no cookie ever rides along), and its answer read once for every caller —
  * batches, the scene config, the scene proxy. A network error, a timeout, `408`, `429` and `5xx`
  * are worth retrying (with the server's `Retry-After` when it sends one); any other failed status
- * is final. At page hide, batches go out with `sendBeacon` as JSON text with the key in the body:
- * `text/plain` is a CORS-safelisted type, so a beacon needs no preflight and no header.
+ * is final. (Beacons at page hide are `delivery.ts`'s.)
  */
 import { parseRetryAfter } from './backoff.js';
 import { messageOf } from './errors.js';
-import type { BrowserGlobals, FetchLike, NavigatorLike } from './platform.js';
+import type { BrowserGlobals, FetchLike } from './platform.js';
 
 /** Everything a request needs besides its own method, path and body. */
 export interface Link {
@@ -58,13 +57,12 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
  */
 export async function send(link: Link, method: 'GET' | 'POST' | 'PUT', path: string, body?: Uint8Array | string, contentType?: string): Promise<Answer> {
   const controller = typeof link.g.AbortController === 'function' ? new link.g.AbortController() : undefined;
-  const timer = controller ? setTimeout(() => controller.abort(), link.timeoutMs) : undefined;
-  const headers: Record<string, string> = { Authorization: `Bearer ${link.key}` };
-  if (contentType) headers['Content-Type'] = contentType;
+  const timer = controller && setTimeout(() => controller.abort(), link.timeoutMs);
+  const authorization = `Bearer ${link.key}`;
   try {
     const response = await link.fetch(link.endpoint + path, {
       method,
-      headers,
+      headers: contentType ? { Authorization: authorization, 'Content-Type': contentType } : { Authorization: authorization },
       body,
       keepalive: method === 'POST',
       mode: 'cors',
@@ -80,18 +78,5 @@ export async function send(link: Link, method: 'GET' | 'POST' | 'PUT', path: str
     return { status: 0, body: undefined, retryAfterMs: undefined, message: `network error: ${messageOf(error)}` };
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/**
- * Hand a JSON batch (with its `key`) to `navigator.sendBeacon`. False when there is no
- * `sendBeacon` or the browser refused it (over its in-flight quota).
- */
-export function beaconBatch(navigator: NavigatorLike | undefined, url: string, json: string): boolean {
-  if (!navigator || typeof navigator.sendBeacon !== 'function') return false;
-  try {
-    return navigator.sendBeacon(url, json);
-  } catch {
-    return false;
   }
 }

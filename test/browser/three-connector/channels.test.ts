@@ -19,6 +19,10 @@ async function play(tab: TestPage): Promise<{ hovered: string }> {
   const targets = await tab.page.evaluate(() => window.vantageThree.targets());
   const target = targets[Math.floor(targets.length / 2)];
   if (!target) throw new Error('no box on screen');
+  // A corner of the canvas, where no box is, long enough for a pointer sample (every 100 ms).
+  await tab.page.mouse.move(4, 4);
+  await tab.page.mouse.move(6, 5);
+  await new Promise((resolve) => setTimeout(resolve, 400));
   for (let i = 0; i <= 10; i++) await tab.page.mouse.move(100 + i * 40, 120 + i * 25);
   await tab.page.mouse.move(target.x, target.y, { steps: 4 });
   await new Promise((resolve) => setTimeout(resolve, 900));
