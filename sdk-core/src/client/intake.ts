@@ -3,6 +3,7 @@
  * An event that fails any step is dropped, counted in the stats and reported; nothing throws.
  */
 import type { CaptureFlags, VantageEvent } from '../schema/registry.js';
+import { normaliseProps } from './custom-props.js';
 import { messageOf, type Reporter } from './errors.js';
 import { specOf, type EventSpec } from './events.js';
 import type { BoundedQueue } from './queue.js';
@@ -87,6 +88,12 @@ export function createIntake(o: IntakeOptions): Intake {
         if (typeof event.t === 'number' && Number.isFinite(event.t)) t = event.t;
         spec = chosen;
         fields = event;
+        // The hook may have put something into props that JSON (and so the wire) cannot carry.
+        if (spec.type === 'custom' && event.props !== undefined) {
+          const props = normaliseProps(event.props);
+          if (!props.ok) return drop('before_send', `beforeSend returned a custom event whose ${props.message}`);
+          fields = { ...event, props: props.props };
+        }
       }
       const problem = check(spec, fields);
       if (problem !== null) return drop('invalid_event', problem);
