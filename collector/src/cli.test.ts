@@ -64,6 +64,15 @@ describe.each(DRIVERS)('vantage commands on the %s store', (driver) => {
         expect(row.dump).not.toContain(keys.pk);
         expect(row.dump).not.toContain(keys.sk);
       }
+      // The demo page keeps the publishable key in clear (public by design), never the secret one.
+      const [project] = await store.query<{ id: string }>('SELECT id FROM projects');
+      expect(await store.query('SELECT project_id, publishable_key FROM demo_pages')).toEqual([{ project_id: project?.id, publishable_key: keys.pk }]);
+      const tables = await store.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+      for (const { name } of tables) {
+        const [dump] = await store.query<{ text: string | null }>(`SELECT string_agg(row_to_json(t)::text, ' ') AS text FROM "${name}" t`);
+        expect(dump?.text ?? '', name).not.toContain(keys.sk);
+        if (name !== 'demo_pages') expect(dump?.text ?? '', name).not.toContain(keys.pk);
+      }
     } finally {
       await store.close();
     }
@@ -242,7 +251,7 @@ describe.each(DRIVERS)('vantage scenes list|set on the %s store', (driver) => {
     const off = await runCli(['scenes', 'set', '--project', projectId, '--scene', 'sofa', '--off', 'gaze'], env);
     expect(off.code).toBe(0);
     const listed = await runCli(['scenes', 'list', '--project', projectId], env);
-    expect(listed.stdout.trim()).toBe('sofa  opt-in on: hover_dwell  sampling: camera=0.5  model: https://cdn.example/sofa.glb  voxel_mm: 50  bounds: -1,0,-1..1,1.2,1');
+    expect(listed.stdout.trim()).toBe('sofa  opt-in on: hover_dwell  sampling: camera=0.5  model: https://cdn.example/sofa.glb  voxel_mm: 50  bounds: -1,0,-1..1,1.2,1  proxy: -');
 
     // The API's checks: an always-on channel cannot be switched, bounds must be a box.
     for (const bad of [['--off', 'camera'], ['--bounds', '1,1,1,0,0,0'], ['--sampling', 'camera=2'], ['--model-url', 'ftp://x']]) {
@@ -266,6 +275,30 @@ describe.each(DRIVERS)('vantage scenes list|set on the %s store', (driver) => {
     } finally {
       await store.close();
     }
+  });
+
+  it('lists the mesh count of each registered scene proxy, configured scene or not', async () => {
+    database = await createTestDatabase(driver, inject('postgresUrl'));
+    const env = database.env;
+    const created = await runCli(['projects', 'create', '--name', 'Proxies'], env);
+    const projectId = /project ([0-9a-f-]{36})/.exec(created.stdout)?.[1] ?? '';
+    expect((await runCli(['scenes', 'set', '--project', projectId, '--scene', 'sofa', '--on', 'gaze'], env)).code).toBe(0);
+    const store = await database.open();
+    try {
+      const box = [0, 0, 0, 1, 1, 1];
+      await store.query(
+        "INSERT INTO scene_proxies (project_id, scene_id, hash, meshes, mesh_count) VALUES ($1, 'sofa', 'aa', $2::jsonb, 3), ($1, 'lamp', 'bb', $3::jsonb, 1)",
+        [projectId, JSON.stringify([{ id: 'a', box }, { id: 'b', box }, { id: 'c', box }]), JSON.stringify([{ id: 'a', box }])],
+      );
+    } finally {
+      await store.close();
+    }
+    const listed = await runCli(['scenes', 'list', '--project', projectId], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.trim().split('\n')).toEqual([
+      'sofa  opt-in on: gaze  sampling: -  model: -  voxel_mm: -  bounds: -  proxy: 3 meshes',
+      'lamp  not configured (defaults)  proxy: 1 mesh',
+    ]);
   });
 });
 

@@ -16,6 +16,7 @@ import { openStore } from './storage/index.js';
 import type { Store } from './storage/types.js';
 import { createKey, createProject, getProject, listKeys, listProjects, revokeKey } from './tenants/projects.js';
 import { parseProjectPatch, projectSettings, ProjectSettingsError, updateProject, type ProjectSettings } from './tenants/update-project.js';
+import { proxyMeshCounts } from './tenants/scene-proxy.js';
 import { listScenes, parseSceneId, parseScenePatch, SceneSettingsError, updateScene, type SceneInfo } from './tenants/scenes.js';
 
 const HELP: Record<string, string> = {
@@ -81,7 +82,9 @@ Revokes a key. Collectors stop accepting it within 30 seconds (their key cache l
   'scenes list': `Usage: vantage scenes list --project <id>
 
 Lists the project's configured scenes: the opt-in channels switched on, sampling rates, model
-URL, voxel size and bounds. A scene never configured gets the defaults (every opt-in channel off).`,
+URL, voxel size, bounds, and the size of the scene proxy a connector registered (meshes), if
+any. A scene never configured gets the defaults (every opt-in channel off); one with a proxy is
+listed as "not configured (defaults)".`,
   'scenes set': `Usage: vantage scenes set --project <id> --scene <scene-id> [--on <channel,...>] [--off <channel,...>]
                          [--sampling <name=rate,...>] [--model-url <url>|none]
                          [--voxel-size-mm <n>|none] [--bounds <minX,minY,minZ,maxX,maxY,maxZ>|none]
@@ -141,11 +144,14 @@ async function retentionRun(config: Config, store: Store, projectId: string | un
   }
 }
 
-function printScene(scene: SceneInfo): void {
+/** A registered proxy's size as listed: `proxy: 12 meshes`, or `proxy: -` when none. */
+const proxyText = (meshes: number | undefined): string => `proxy: ${meshes === undefined ? '-' : `${meshes} mesh${meshes === 1 ? '' : 'es'}`}`;
+
+function printScene(scene: SceneInfo, proxyMeshes: number | undefined): void {
   const on = Object.entries(scene.capture).filter(([channel, enabled]) => enabled && (OPT_IN_CHANNELS as readonly string[]).includes(channel)).map(([channel]) => channel);
   const sampling = Object.entries(scene.sampling).map(([name, rate]) => `${name}=${rate}`).join(',');
   const bounds = scene.bounds ? `${scene.bounds.min.join(',')}..${scene.bounds.max.join(',')}` : '-';
-  out(`${scene.scene}  opt-in on: ${on.join(',') || 'none'}  sampling: ${sampling || '-'}  model: ${scene.modelUrl ?? '-'}  voxel_mm: ${scene.voxelSizeMm ?? '-'}  bounds: ${bounds}`);
+  out(`${scene.scene}  opt-in on: ${on.join(',') || 'none'}  sampling: ${sampling || '-'}  model: ${scene.modelUrl ?? '-'}  voxel_mm: ${scene.voxelSizeMm ?? '-'}  bounds: ${bounds}  ${proxyText(proxyMeshes)}`);
 }
 
 /** `a,b,c` as a list without empty items. */
@@ -285,8 +291,13 @@ async function run(argv: string[]): Promise<number> {
           return 1;
         }
         const scenes = await listScenes(store, projectId);
-        for (const scene of scenes) printScene(scene);
-        if (scenes.length === 0) out('no scene configured: every scene gets the defaults (opt-in channels off)');
+        const proxies = await proxyMeshCounts(store, projectId);
+        for (const scene of scenes) printScene(scene, proxies.get(scene.scene));
+        // Scenes a connector registered a proxy for but no operator configured.
+        const configured = new Set(scenes.map((s) => s.scene));
+        const unconfigured = [...proxies].filter(([scene]) => !configured.has(scene)).sort(([a], [b]) => (a < b ? -1 : 1));
+        for (const [scene, meshes] of unconfigured) out(`${scene}  not configured (defaults)  ${proxyText(meshes)}`);
+        if (scenes.length === 0 && unconfigured.length === 0) out('no scene configured: every scene gets the defaults (opt-in channels off)');
         return 0;
       });
     }
@@ -308,7 +319,8 @@ async function run(argv: string[]): Promise<number> {
           process.stderr.write(`vantage: no project ${projectId}\n`);
           return 1;
         }
-        printScene(await updateScene(store, projectId, sceneId, patch, 'cli'));
+        const scene = await updateScene(store, projectId, sceneId, patch, 'cli');
+        printScene(scene, (await proxyMeshCounts(store, projectId)).get(sceneId));
         return 0;
       });
     }

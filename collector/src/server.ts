@@ -18,6 +18,7 @@ import { openStore } from './storage/index.js';
 import type { Store } from './storage/types.js';
 import { createKeyResolver } from './tenants/key-resolver.js';
 import { createTenantCache } from './tenants/project-cache.js';
+import { demoPageStatements, hasDemoPage } from './tenants/demo-page.js';
 import { createProject, listProjects, type CreatedKey, type Project } from './tenants/projects.js';
 
 /** A running collector. */
@@ -28,6 +29,8 @@ export interface RunningCollector {
   deps: AppDeps;
   /** The demo project and its keys when this start created them (first start on an empty store). */
   demo: { project: Project; keys: CreatedKey[] } | null;
+  /** `<url>/demo` when the store has a demo page (its first start created it), else null. */
+  demoUrl: string | null;
   /** The retention job, started after listen (`runNow()` runs it at once). */
   retention: RetentionJob;
   /** Graceful stop; resolves when everything acknowledged is durable and the store is closed. */
@@ -64,11 +67,20 @@ export function createDeps(config: Config, store: Store, log: Logger): AppDeps {
   };
 }
 
-/** Create the demo project if the store has none; returns it with its keys (shown once). */
+/**
+ * Create the demo project if the store has none; returns it with its keys (shown once). Its
+ * publishable key is kept in clear for the demo page (`GET /demo`, see `tenants/demo-page.ts`)
+ * in the same transaction, so there is never a demo project without its page.
+ */
 export async function ensureDemoProject(config: Config, store: Store): Promise<{ project: Project; keys: CreatedKey[] } | null> {
   if ((await listProjects(store)).length > 0) return null;
   const origins = [`http://127.0.0.1:${config.port}`, `http://localhost:${config.port}`];
-  return createProject(store, { name: 'Demo project', privacyMode: config.privacyMode, retentionDays: config.retentionDays, allowedOrigins: origins }, 'system');
+  return createProject(
+    store,
+    { name: 'Demo project', privacyMode: config.privacyMode, retentionDays: config.retentionDays, allowedOrigins: origins },
+    'system',
+    (projectId, keys) => demoPageStatements(projectId, keys.pk, 'system'),
+  );
 }
 
 /** Start a collector with `config`. */
@@ -92,6 +104,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
   const address = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   log.info({ url, store: store.kind }, 'collector listening');
+  const demoUrl = (await hasDemoPage(store)) ? `${url}/demo` : null;
   const retention = startRetentionJob({ store, config, log });
 
   let stopped: Promise<void> | undefined;
@@ -100,6 +113,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
     server,
     deps,
     demo,
+    demoUrl,
     retention,
     stop() {
       stopped ??= (async () => {

@@ -20,7 +20,7 @@ const SHARED = { scene: 'shared-scene', session: 'shared-sess', anon: 'shared-an
 /** Ids only B has. */
 const B_IDS = { sessions: ['b-sess-one', 'b-sess-two'], anon: 'b-anon-one', user: 'b-user-one' };
 /** Values only B's rows hold and A never sends: seeing one in an answer is a leak. */
-const B_SECRETS = ['b-secret.example', 'b-secret-detail', 'b-secret-target', 'b.secret.action', '0.987654'];
+const B_SECRETS = ['b-secret.example', 'b-secret-detail', 'b-secret-target', 'b.secret.action', '0.987654', 'b-secret-mesh'];
 
 interface Answer {
   status: number;
@@ -79,6 +79,11 @@ async function seedProject(store: Store, projectId: string, own: { sessions: str
   await store.query("INSERT INTO drops_daily (project_id, day, reason, events) VALUES ($1, date_trunc('day', now()), 'bot', 3)", [projectId]);
   await store.query("INSERT INTO usage_monthly (project_id, month, events, batches) VALUES ($1, date_trunc('month', now()), 100, 5)", [projectId]);
   await store.query("INSERT INTO rate_buckets (project_id, bucket, tokens) VALUES ($1, 'key:collect', 7.5)", [projectId]);
+  const proxy = JSON.stringify([{ id: secret ? 'b-secret-mesh' : 'a-mesh', box: [0, 0, 0, 10, 10, 10] }]);
+  await store.query(
+    "INSERT INTO scene_proxies (project_id, scene_id, hash, meshes, mesh_count) VALUES ($1, $2, $3, $4::jsonb, 1), ($1, $5, $3, $4::jsonb, 1)",
+    [projectId, SHARED.scene, secret ? 'bbbb' : 'aaaa', proxy, `${own.anon}-scene`],
+  );
   const audit = secret ? auditStatement(projectId, 'cli', 'b.secret.action', 'b-secret-target', { note: 'b-secret-detail' }) : auditStatement(projectId, 'cli', 'a.action', 'a-target');
   await store.query(audit.sql, audit.params);
   return letters;
@@ -102,6 +107,8 @@ describe.each(DRIVERS)('tenant isolation on the %s store', (driver) => {
     b = await startTestCollector(store, {}, ['https://b-secret.example']);
     await seedProject(store, a.project.id, { sessions: ['a-sess-one', 'a-sess-two'], anon: 'a-anon-one', user: 'a-user-one' }, false);
     bLetters = await seedProject(store, b.project.id, B_IDS, true);
+    // Both have a demo page; A's is older, so it is the one `GET /demo` would serve.
+    await store.query("INSERT INTO demo_pages (project_id, publishable_key, created_at) VALUES ($1, $2, now() - interval '1 hour'), ($3, $4, now())", [a.project.id, a.pk, b.project.id, b.pk]);
     bBefore = await snapshotProject(store, b.project.id);
     const bRowIds = (table: string) => store.query<{ id: string }>(`SELECT id::text AS id FROM ${table} WHERE project_id = $1`, [b.project.id]);
     bMarkers = [
@@ -187,6 +194,18 @@ describe.each(DRIVERS)('tenant isolation on the %s store', (driver) => {
       });
       expect(res.status).toBe(kind === 'sk' ? 200 : 403);
     },
+    'PUT /api/v1/scenes/:sceneId/proxy': async (go) => {
+      // B's hash under A's key: A's own proxy changes (the first time), B's stays.
+      const res = await go({ method: 'PUT', path: `/api/v1/scenes/${SHARED.scene}/proxy?project_id=${B()}`, body: { project_id: B(), hash: 'bbbb', meshes: [{ id: 'a-new-mesh', box: [1, 1, 1, 2, 2, 2] }] } });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ scene: SHARED.scene, hash: 'bbbb', meshes: 1 });
+    },
+    'GET /api/v1/scenes/:sceneId/proxy': async (go, kind) => {
+      const shared = await go({ method: 'GET', path: `/api/v1/scenes/${SHARED.scene}/proxy?project_id=${B()}` });
+      expect(shared.status).toBe(kind === 'sk' ? 200 : 403);
+      const onlyB = await go({ method: 'GET', path: `/api/v1/scenes/${B_IDS.anon}-scene/proxy?project_id=${B()}` });
+      expect(onlyB.status).toBe(kind === 'sk' ? 404 : 403);
+    },
     'GET /api/v1/audit': async (go, kind) => {
       const res = await go({ method: 'GET', path: `/api/v1/audit?limit=500&project_id=${B()}` });
       expect(res.status).toBe(kind === 'sk' ? 200 : 403);
@@ -260,6 +279,8 @@ describe.each(DRIVERS)('tenant isolation on the %s store', (driver) => {
       [a.project.id, SHARED.scene],
     );
     expect(scene).toEqual({ capture: { gaze: false, hover_dwell: true }, sampling: { camera: 0.5 } });
+    const [proxy] = await store.query<{ hash: string; meshes: unknown }>('SELECT hash, meshes FROM scene_proxies WHERE project_id = $1 AND scene_id = $2', [a.project.id, SHARED.scene]);
+    expect(proxy).toEqual({ hash: 'bbbb', meshes: [{ id: 'a-new-mesh', box: [1, 1, 1, 2, 2, 2] }] });
     const [project] = await store.query<{ retention_days: number }>('SELECT retention_days FROM projects WHERE id = $1', [a.project.id]);
     expect(project?.retention_days).toBe(7);
     expect(await store.query('SELECT 1 FROM sessions WHERE project_id = $1 AND id = $2', [a.project.id, SHARED.session])).toEqual([]);

@@ -14,6 +14,7 @@ import { forget } from './routes/forget.js';
 import { healthz, readyz } from './routes/health.js';
 import { landing } from './routes/landing.js';
 import { getProjectSettings, patchProjectSettings } from './routes/project.js';
+import { getProxy, putProxy } from './routes/scene-proxy.js';
 import { getConfig, putScene } from './routes/scenes.js';
 
 export type { AppDeps } from './deps.js';
@@ -47,6 +48,8 @@ export function createRouter(deps: AppDeps): Router {
   router.post('/api/v1/collect', collect(deps));
   router.get('/api/v1/config', getConfig(deps));
   router.put('/api/v1/scenes/:sceneId', putScene(deps));
+  router.put('/api/v1/scenes/:sceneId/proxy', putProxy(deps));
+  router.get('/api/v1/scenes/:sceneId/proxy', getProxy(deps));
   router.get('/api/v1/audit', listAudit(deps));
   router.get('/api/v1/dlq', listDlq(deps));
   router.post('/api/v1/dlq/replay', replayDlq(deps));

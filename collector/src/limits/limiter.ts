@@ -40,8 +40,8 @@ export class LimitExceededError extends Error {
 export interface Limits {
   /**
    * Admit one request of `key` on `route` (a short route name such as `collect`, `config`,
-   * `scenes`; `collect` and `config` get the `collect` limits, any other name the `api` limits,
-   * and each name has its own bucket), or throw {@link LimitExceededError}. On `collect` the
+   * `scenes`, `proxy`; `collect` and `config` get the `collect` limits, any other name the `api`
+   * limits, and each name has its own bucket), or throw {@link LimitExceededError}. On `collect` the
    * project's monthly event quota is checked first.
    */
   take(key: ResolvedKey, route: string): Promise<void>;

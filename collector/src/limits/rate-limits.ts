@@ -14,6 +14,11 @@ export const RATE_LIMIT_CLASSES: readonly RateLimitClass[] = ['collect', 'api'];
 /**
  * Routes that browsers call with a publishable key, once per page load or flush: their traffic
  * grows with a site's visitors, so they get the `collect` limits; every other route is `api`.
+ *
+ * `proxy` (`PUT /api/v1/scenes/:sceneId/proxy`, also pk) stays `api` on purpose: a client sends
+ * its proxy only when `GET /api/v1/config` answers another hash, so a scene costs one write per
+ * version, not one per visitor; a body may be 1 MiB, and browser limits would let a leaked key
+ * rewrite proxies a thousand times a second. A client retries a `429` after `Retry-After`.
  */
 const BROWSER_ROUTES: ReadonlySet<string> = new Set(['collect', 'config']);
 

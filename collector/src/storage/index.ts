@@ -6,4 +6,4 @@ export { openStore } from './open-store.js';
 export type { Row, SqlStatement, Store, StoreKind, StoreOptions } from './types.js';
 export { StoreError, storeErrorOf, type StoreErrorFields } from './errors.js';
 export * as schema from './schema.js';
-export { NIL_PROJECT_ID, apiKeys, auditLog, dlq, eventCountsHourly, ingestBatches, projects, scenes } from './schema.js';
+export { NIL_PROJECT_ID, apiKeys, auditLog, demoPages, dlq, eventCountsHourly, ingestBatches, projects, sceneProxies, scenes } from './schema.js';

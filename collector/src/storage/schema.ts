@@ -4,7 +4,8 @@
  *
  * Every table carries `project_id`, and every primary key and unique constraint includes it, so
  * the schema can later be distributed by project (Citus). SQL names are snake_case, TypeScript
- * names camelCase. The only foreign key is `api_keys.project_id → projects.id`.
+ * names camelCase. Foreign keys (`project_id → projects.id`, `ON DELETE CASCADE`) are on the
+ * tables that belong to a project's configuration: `api_keys`, `scene_proxies`, `demo_pages`.
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -344,4 +345,55 @@ export const rateBuckets = pgTable(
     refilledAt: timestamptz('refilled_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.bucket] })],
+);
+
+/**
+ * The latest scene proxy a connector registered per scene (`PUT /api/v1/scenes/:sceneId/proxy`):
+ * per-mesh world-space boxes so replay and heatmaps can draw a scene without the app's assets.
+ * `hash` is the client's version tag (FNV-1a of the canonical text, computed by sdk-core), stored
+ * as sent and never recomputed; `GET /api/v1/config` answers it as `proxyHash` so a client sends
+ * the proxy only when it changed.
+ *
+ * No personal data: mesh ids and boxes describe the app's scene, not a visitor. So neither
+ * retention nor erasure touches this table; deleting the project removes it (cascade).
+ */
+export const sceneProxies = pgTable(
+  'scene_proxies',
+  {
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    sceneId: text('scene_id').notNull(),
+    /** 1–64 characters of `[0-9a-z]`, as the client sent it. */
+    hash: text('hash').notNull(),
+    /** `[{ "id": "<mesh id>", "box": [minX, minY, minZ, maxX, maxY, maxZ] }]`, integer mm. */
+    meshes: jsonb('meshes').notNull(),
+    /** `jsonb_array_length(meshes)`, kept so listings do not read the meshes. */
+    meshCount: integer('mesh_count').notNull(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.sceneId] }),
+    check('scene_proxies_mesh_count_check', sql`${t.meshCount} between 0 and 5000`),
+  ],
+);
+
+/**
+ * The demo project's publishable key, kept in clear so the demo page (`GET /demo`) can embed it
+ * after the first start printed it. Publishable keys are public by design: they ride in the
+ * HTML of every page that sends events and may only send events, register a scene proxy and
+ * read capture config. A secret key is never stored in clear: the check refuses anything but a
+ * `pk_` token. Written once, by the start that creates the demo project, in the same
+ * transaction; a store that had projects before has no row and serves no demo.
+ */
+export const demoPages = pgTable(
+  'demo_pages',
+  {
+    projectId: uuid('project_id')
+      .primaryKey()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    publishableKey: text('publishable_key').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [check('demo_pages_publishable_key_check', sql`left(${t.publishableKey}, 3) = 'pk_'`)],
 );

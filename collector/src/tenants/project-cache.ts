@@ -15,6 +15,8 @@ export interface SceneSettings {
   sampling: Record<string, number>;
   modelUrl: string | null;
   voxelSizeMm: number | null;
+  /** Hash of the scene's registered proxy (`tenants/scene-proxy.ts`), null when none. */
+  proxyHash: string | null;
 }
 
 /** Reads through to the store at most once per TTL per key. */
@@ -58,8 +60,12 @@ export function createTenantCache(store: Store, ttlMs = 5_000): TenantCache {
     project: (projectId) => cached(projects, projectId, () => getProject(store, projectId)),
     scene: (projectId, sceneId) =>
       cached(scenes, `${projectId}\u0000${sceneId}`, async () => {
-        const rows = await store.query<{ capture: unknown; sampling: unknown; model_url: string | null; voxel_size_mm: number | null }>(
-          'SELECT capture, sampling, model_url, voxel_size_mm FROM scenes WHERE project_id = $1 AND id = $2',
+        // One round trip for the settings and the proxy's hash, either of which may be missing.
+        const rows = await store.query<{ capture: unknown; sampling: unknown; model_url: string | null; voxel_size_mm: number | null; proxy_hash: string | null }>(
+          `SELECT s.capture, s.sampling, s.model_url, s.voxel_size_mm, p.hash AS proxy_hash
+             FROM (SELECT $1::uuid AS project_id, $2::text AS id) AS k
+             LEFT JOIN scenes s ON s.project_id = k.project_id AND s.id = k.id
+             LEFT JOIN scene_proxies p ON p.project_id = k.project_id AND p.scene_id = k.id`,
           [projectId, sceneId],
         );
         const row = rows[0];
@@ -68,6 +74,7 @@ export function createTenantCache(store: Store, ttlMs = 5_000): TenantCache {
           sampling: (row?.sampling ?? {}) as Record<string, number>,
           modelUrl: row?.model_url ?? null,
           voxelSizeMm: row?.voxel_size_mm ?? null,
+          proxyHash: row?.proxy_hash ?? null,
         };
       }),
     allProjectOrigins() {

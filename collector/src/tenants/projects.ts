@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrivacyMode } from '../config.js';
 import { normaliseOrigin } from '../config.js';
-import type { Store } from '../storage/types.js';
+import type { SqlStatement, Store } from '../storage/types.js';
 import { auditStatement, type Actor } from './audit.js';
 import { createToken, hashToken, tokenPrefix, type KeyKind } from './tokens.js';
 
@@ -71,7 +71,7 @@ function toProject(row: ProjectRow): Project {
   };
 }
 
-function keyStatement(projectId: string, kind: KeyKind, label: string): { key: CreatedKey; sql: { sql: string; params: unknown[] } } {
+function keyStatement(projectId: string, kind: KeyKind, label: string): { key: CreatedKey; sql: SqlStatement } {
   const id = randomUUID();
   const token = createToken(kind, projectId);
   return {
@@ -91,8 +91,17 @@ export interface NewProject {
   allowedOrigins?: string[];
 }
 
-/** Create a project with one `pk` and one `sk` key, in one audited transaction. */
-export async function createProject(store: Store, input: NewProject, actor: Actor): Promise<{ project: Project; keys: CreatedKey[] }> {
+/**
+ * Create a project with one `pk` and one `sk` key, in one audited transaction. `also` adds
+ * statements to that transaction, given the new project's id and keys (the demo page keeps its
+ * publishable key this way, so there is never a demo project without its page).
+ */
+export async function createProject(
+  store: Store,
+  input: NewProject,
+  actor: Actor,
+  also: (projectId: string, keys: { pk: CreatedKey; sk: CreatedKey }) => SqlStatement[] = () => [],
+): Promise<{ project: Project; keys: CreatedKey[] }> {
   const id = randomUUID();
   const origins = (input.allowedOrigins ?? []).map(normaliseOrigin);
   const pk = keyStatement(id, 'pk', 'default publishable key');
@@ -108,6 +117,7 @@ export async function createProject(store: Store, input: NewProject, actor: Acto
     auditStatement(id, actor, 'project.create', id, { name: input.name, allowedOrigins: origins }),
     auditStatement(id, actor, 'key.create', pk.key.id, { kind: 'pk' }),
     auditStatement(id, actor, 'key.create', sk.key.id, { kind: 'sk' }),
+    ...also(id, { pk: pk.key, sk: sk.key }),
   ]);
   return { project: toProject(rows?.[0] as ProjectRow), keys: [pk.key, sk.key] };
 }

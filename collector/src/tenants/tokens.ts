@@ -3,7 +3,9 @@
  * characters), then 24 random bytes (32 characters). Carrying the project id lets a look-up go
  * straight to one project's keys (the key table is keyed by project); the secret part makes it
  * unguessable. Only the SHA-256 of the whole token is stored, so a stolen database yields no
- * usable key. (A fast hash is right here: tokens are random, not passwords.)
+ * usable secret key. (A fast hash is right here: tokens are random, not passwords.) The one
+ * exception is the demo project's publishable key, kept in clear for the demo page
+ * (`tenants/demo-page.ts`): publishable keys are public by design.
  */
 import { createHash, randomBytes } from 'node:crypto';
 

@@ -22,7 +22,10 @@ function settings<T>(check: () => T): T {
 
 const sceneIdOf = (value: unknown): string => settings(() => parseSceneId(value));
 
-/** `GET /api/v1/config?scene=`: capture flags and sampling for a scene. */
+/**
+ * `GET /api/v1/config?scene=`: capture flags and sampling for a scene, and `proxyHash` (the hash
+ * of its registered proxy, or null), so a connector sends its proxy only when it changed.
+ */
 export function getConfig(deps: AppDeps) {
   return async function configHandler(ctx: Context): Promise<void> {
     const key = await authenticate(deps, bearerToken(ctx));
@@ -33,7 +36,7 @@ export function getConfig(deps: AppDeps) {
     ctx.set('Cache-Control', 'private, max-age=30');
     // The answer depends on the key's project: caches must not serve it for another key.
     ctx.vary('Authorization');
-    ctx.body = { scene: sceneId, capture: scene.capture, sampling: scene.sampling };
+    ctx.body = { scene: sceneId, capture: scene.capture, sampling: scene.sampling, proxyHash: scene.proxyHash };
   };
 }
 
