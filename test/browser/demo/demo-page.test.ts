@@ -55,6 +55,12 @@ describe('the demo page', () => {
       damping: true,
     });
     expect(await tab.page.getAttribute('button[data-variant="Navy"]', 'aria-pressed')).toBe('true');
+    // Offline-ready: everything came from the page's server or the collector, nothing from a CDN
+    // (blob: URLs are the model's embedded textures).
+    const { pages, collector } = demo.suite;
+    const network = tab.requests.filter((url) => /^https?:/.test(url));
+    expect(network.filter((url) => !url.startsWith(`${pages.origin}/`) && !url.startsWith(`${collector.url}/`))).toEqual([]);
+    expect(tab.requests).toContain(pages.url('/demo/assets/GlamVelvetSofa.glb'));
     expect(errorsOf(tab)).toEqual([]);
   });
 

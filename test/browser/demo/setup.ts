@@ -22,6 +22,9 @@ export const DEMO_PATH = '/demo';
 /** Folder for the screenshots a person should look at: `VANTAGE_SCREENSHOT_DIR`, else `artifacts/screens` (git-ignored). */
 export const SCREENSHOT_DIR = process.env.VANTAGE_SCREENSHOT_DIR ?? fileURLToPath(new URL('../../../artifacts/screens/', import.meta.url));
 
+/** A demo page under test, with every URL it requested. */
+export type DemoTab = TestPage & { requests: string[] };
+
 /** Everything a demo test needs. */
 export interface DemoSuite {
   browser: Browser;
@@ -30,7 +33,7 @@ export interface DemoSuite {
 }
 
 /** The file's suite, started in `beforeAll` and closed in `afterAll`; each test's pages are closed after it. */
-export function useDemoSuite(): { readonly suite: DemoSuite; open(options?: Partial<DemoPageOptions>, initScript?: string): Promise<TestPage> } {
+export function useDemoSuite(): { readonly suite: DemoSuite; open(options?: Partial<DemoPageOptions>, initScript?: string): Promise<DemoTab> } {
   let suite: DemoSuite | undefined;
   let htmlDir: string | undefined;
   const opened: TestPage[] = [];
@@ -92,8 +95,9 @@ export function useDemoSuite(): { readonly suite: DemoSuite; open(options?: Part
         modelUrl: `${ASSET_BASE}/GlamVelvetSofa.glb`,
         ...options,
       });
-      const tab = await openPage(browser);
+      const tab: DemoTab = Object.assign(await openPage(browser), { requests: [] as string[] });
       opened.push(tab);
+      tab.page.on('request', (request) => tab.requests.push(request.url()));
       if (initScript) await tab.page.addInitScript(initScript);
       await writeFile(join(htmlDir as string, 'demo.html'), html);
       // SwiftShader on a busy machine can take a while to draw the first frames: wait for the
