@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     });
     // Before the model loads, so its asset_load is seen.
     tracker = trackScene({ scene: stage.scene, camera: stage.camera, renderer: stage.renderer, client, loadingManager });
+    // trackScene names itself (`three/<version>`) in session_start; what sends here is the demo.
+    client.setSessionInfo({ sdk: `demo/${DEMO_VERSION}` });
     createStatusPanel(client, element('status-body'), document.getElementById('opt-out'));
   }
 
