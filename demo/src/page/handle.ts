@@ -23,6 +23,8 @@ export interface VantageDemo {
   readonly variant: string | undefined;
   /** What a click on a variant button does: send `variant_selected`, then switch the fabric. Rejects on an unknown name. */
   setVariant(name: string): Promise<void>;
+  /** What three.js's own raycaster finds first at a point of the page (CSS px): the object's name and the world hit point. */
+  meshAt(clientX: number, clientY: number): { name: string; point: [number, number, number] } | null;
 }
 
 declare global {

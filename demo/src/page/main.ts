@@ -5,7 +5,7 @@
  * (`variant_selected`, `add_to_cart`). The sofa's meshes already have good ids (their names:
  * `GlamVelvetSofa_fabric`, `_legs`, `_feet`), so nothing needs `tagObject`.
  */
-import { LoadingManager } from 'three';
+import { LoadingManager, Raycaster, Vector2 } from 'three';
 import { GLTFLoader } from 'three/addons/loaders/GLTFLoader.js';
 import { createClient, type VantageClient } from '@vantage/sdk-core';
 import { trackScene, type SceneTracker } from '@vantage/three';
@@ -107,6 +107,14 @@ async function main(): Promise<void> {
       return variants.current;
     },
     setVariant,
+    meshAt(clientX, clientY) {
+      const rect = stage.renderer.domElement.getBoundingClientRect();
+      const ndc = new Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
+      const raycaster = new Raycaster();
+      raycaster.setFromCamera(ndc, stage.camera);
+      const hit = raycaster.intersectObject(stage.scene, true)[0];
+      return hit ? { name: hit.object.name, point: hit.point.toArray() as [number, number, number] } : null;
+    },
   };
   window.vantageDemo = handle;
 }
