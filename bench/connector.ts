@@ -96,7 +96,7 @@ async function measureWith(options: { framesPerRun: number; rounds: number; clea
 
   const pages = await servePages({ scripts: { '/scene-page.js': fileURLToPath(new URL('../test/browser/three-connector/scene-page.ts', import.meta.url)) } });
   undo.push(options.cleanup.defer('connector bench pages', () => pages.close()));
-  await api(collector, sk, 'PATCH', '/api/v1/project', { allowedOrigins: [pages.origin, collector.url] });
+  await api(collector, sk, 'PATCH', '/api/v1/project', { allowed_origins: [pages.origin, collector.url] });
   const scene = 'bench-1000-meshes';
   await api(collector, sk, 'PUT', `/api/v1/scenes/${scene}`, { capture: Object.fromEntries(OPT_IN.map((c) => [c, true])) });
 
