@@ -68,7 +68,7 @@ async function api(collector: RunningCollector, sk: string, method: string, path
 async function wiggle(page: Page, done: () => boolean): Promise<void> {
   for (let i = 0; !done(); i++) {
     const a = i / 9;
-    await page.mouse.move(320 + Math.cos(a) * 200, 240 + Math.sin(a * 1.3) * 150);
+    await page.mouse.move(160 + Math.cos(a) * 100, 120 + Math.sin(a * 1.3) * 80);
     await new Promise((resolve) => setTimeout(resolve, 30));
   }
 }
@@ -116,7 +116,7 @@ async function measureWith(options: { framesPerRun: number; rounds: number; clea
         await tab.page.waitForFunction(() => window.vantageThree !== undefined);
         await tab.page.evaluate(
           (o) => window.vantageThree.open(o),
-          { grid: 10, track, client: { endpoint: collector.url, key: pk, sceneId: scene, flushIntervalMs: 1000 }, tuning: { visibilityWindowMs: 2000, resourceIntervalMs: 2000 } },
+          { grid: 10, unlit: true, size: [320, 240], track, client: { endpoint: collector.url, key: pk, sceneId: scene, flushIntervalMs: 1000 }, tuning: { visibilityWindowMs: 2000, resourceIntervalMs: 2000 } },
         );
         await tab.page.evaluate(() => window.vantageThree.measure(10));
         let measuring = true;

@@ -17,7 +17,6 @@ export class Picker {
   raycasts = 0;
   readonly #raycaster = new Raycaster();
   readonly #ndc = new Vector2();
-  readonly #toCentre = new Vector3();
   readonly #hits: Array<Intersection<Object3D>> = [];
   #candidates = new Int32Array(64);
   #distances = new Float64Array(64);
@@ -44,16 +43,27 @@ export class Picker {
     this.#ndc.set(x, y);
     this.#raycaster.setFromCamera(this.#ndc, camera);
     const ray = this.#raycaster.ray;
+    const ox = ray.origin.x;
+    const oy = ray.origin.y;
+    const oz = ray.origin.z;
+    const rx = ray.direction.x;
+    const ry = ray.direction.y;
+    const rz = ray.direction.z;
     let n = 0;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as MeshEntry;
-      if (!SceneIndex.drawable(entry, camera)) continue;
       const sphere = this.#index.sphereOf(entry, frame);
       if (sphere === null) continue;
-      const r2 = sphere.radius * sphere.radius;
-      if (ray.distanceSqToPoint(sphere.center) > r2) continue;
-      const along = this.#toCentre.subVectors(sphere.center, ray.origin).dot(ray.direction);
-      if (along + sphere.radius < 0) continue;
+      // The ray against the sphere, inline (cheapest test first; most meshes stop here).
+      const c = sphere.center;
+      const r = sphere.radius;
+      const dx = c.x - ox;
+      const dy = c.y - oy;
+      const dz = c.z - oz;
+      const along = dx * rx + dy * ry + dz * rz;
+      if (along + r < 0) continue;
+      const d2 = dx * dx + dy * dy + dz * dz - along * along;
+      if (d2 > r * r || !SceneIndex.drawable(entry, camera)) continue;
       this.#candidates[n] = i;
       this.#distances[n] = Math.max(0, along - sphere.radius);
       n++;

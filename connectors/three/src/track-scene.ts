@@ -95,6 +95,16 @@ const MAX_ERRORS = 20;
 /** Pointer travel (CSS px) and time (ms) within which a press and release are a click, not a drag. */
 const CLICK_SLOP_PX = 6;
 const CLICK_MAX_MS = 800;
+/**
+ * Steps over every mesh (a ray, a visibility step) are spread out: at most one per frame, and
+ * visibility steps at least this many frames apart — at a low frame rate the device is struggling,
+ * and analytics must not make it slower (the visibility clock still counts every millisecond).
+ */
+const VISIBILITY_MIN_FRAMES = 6;
+/** Pointer rays at least this many frames apart (besides `pointerIntervalMs`). */
+const POINTER_MIN_FRAMES = 2;
+/** Gaze rays (with camera samples) at least this many frames apart. */
+const GAZE_MIN_FRAMES = 3;
 /** How often the connector looks at timers, the viewport and the proxy outside frames (ms). */
 const HOUSEKEEPING_MS = 250;
 /** The proxy is registered once the mesh set has been stable this long (ms). */
@@ -207,6 +217,16 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
   let downButton = -1;
 
   let lastVisibilityStep = -Infinity;
+  let visibilityFrame = -Infinity;
+  let pointerFrame = -Infinity;
+  let gazeFrame = -Infinity;
+  /** The frame that already did a step over every mesh (a ray or a visibility step): one per frame. */
+  let heavyFrame = -1;
+  function takeHeavyStep(): boolean {
+    if (heavyFrame === frame) return false;
+    heavyFrame = frame;
+    return true;
+  }
   let visibilityWindowStart = perfNow();
   let lastResourceSample = -Infinity;
   let viewportSent = '';
@@ -242,9 +262,12 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     } else {
       client.track('camera', { px: p.px, py: p.py, pz: p.pz, qx: p.qx, qy: p.qy, qz: p.qz, qw: p.qw });
     }
-    if (client.isEnabled('gaze') && picker.pick(c, 0, 0, frame) && picker.hit) {
-      const pt = picker.point;
-      client.track('gaze', { hx: mm(pt.x), hy: mm(pt.y), hz: mm(pt.z), mesh: picker.hit.id });
+    if (client.isEnabled('gaze') && frame - gazeFrame >= GAZE_MIN_FRAMES && takeHeavyStep()) {
+      gazeFrame = frame;
+      if (picker.pick(c, 0, 0, frame) && picker.hit) {
+        const pt = picker.point;
+        client.track('gaze', { hx: mm(pt.x), hy: mm(pt.y), hz: mm(pt.z), mesh: picker.hit.id });
+      }
     }
   }
 
@@ -436,17 +459,22 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
       const fov = (c as PerspectiveCamera).isPerspectiveCamera === true ? (c as PerspectiveCamera).fov : undefined;
       if (sampler.update(now, c.matrixWorld, fov)) emitCamera(c);
     }
-    if (pointerInside && now - lastPointerSample >= tuning.pointerIntervalMs) {
+    if (pointerInside && now - lastPointerSample >= tuning.pointerIntervalMs && frame - pointerFrame >= POINTER_MIN_FRAMES && heavyFrame !== frame) {
+      pointerFrame = frame;
       if (pointerDirty) {
+        heavyFrame = frame;
         pointerDirty = false;
         samplePointer(now, c, true);
       } else if (hover.current !== null && now - lastPointerSample >= 2 * tuning.pointerIntervalMs && client.isEnabled('hover_dwell')) {
         // The pointer rests but the view may move under it: what is hovered is checked again.
+        heavyFrame = frame;
         samplePointer(now, c, false);
       }
     }
-    if (now - lastVisibilityStep >= tuning.visibilityStepMs && client.isEnabled('mesh_visibility')) {
+    if (now - lastVisibilityStep >= tuning.visibilityStepMs && frame - visibilityFrame >= VISIBILITY_MIN_FRAMES && heavyFrame !== frame && client.isEnabled('mesh_visibility')) {
       lastVisibilityStep = now;
+      visibilityFrame = frame;
+      heavyFrame = frame;
       const size = renderer.domElement;
       visibility.step(now, c, size.height > 0 ? size.width / size.height : 1, frame);
     }

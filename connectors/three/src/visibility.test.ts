@@ -58,6 +58,6 @@ describe('VisibilityMeter', () => {
     b.visible = false;
     meter.step(60_100, camera, 1, 3);
     const totals = meter.take(1);
-    expect(totals).toEqual([{ id: 'a', visibleMs: 350, centreMs: 350, maxScreenPermille: expect.any(Number) }]);
+    expect(totals).toEqual([{ id: 'a', visibleMs: 1100, centreMs: 1100, maxScreenPermille: expect.any(Number) }]);
   });
 });

@@ -8,13 +8,13 @@
  * so "visible" means "its bounding sphere is in view", and the screen share is the sphere's
  * projected disc clamped to the screen.
  */
-import { Frustum, Matrix4, Vector3, type Camera, type PerspectiveCamera, type OrthographicCamera } from 'three';
+import { Frustum, Matrix4, type Camera, type PerspectiveCamera, type OrthographicCamera } from 'three';
 import { SceneIndex, type MeshEntry } from './scene-index.js';
 
 /** Half-extent of "the centre of the screen" in normalised device coordinates: the middle fifth. */
 export const CENTRE_NDC = 0.2;
 /** A step longer than this (a frozen or hidden tab) counts as this long. */
-export const MAX_STEP_MS = 250;
+export const MAX_STEP_MS = 1000;
 
 /** One mesh's totals for a window. */
 export interface VisibilityTotals {
@@ -33,7 +33,7 @@ export class VisibilityMeter {
   #lastStep = -1;
   readonly #frustum = new Frustum();
   readonly #viewProjection = new Matrix4();
-  readonly #projected = new Vector3();
+  readonly #planes = new Float64Array(24);
   #seenThisStep = new Uint8Array(0);
 
   readonly #index: SceneIndex;
@@ -73,6 +73,15 @@ export class VisibilityMeter {
     if (dt <= 0) return;
     this.#viewProjection.multiplyMatrices(camera.projectionMatrix, camera.matrixWorldInverse);
     this.#frustum.setFromProjectionMatrix(this.#viewProjection);
+    const planes = this.#planes;
+    for (let p = 0; p < 6; p++) {
+      const plane = this.#frustum.planes[p]!;
+      planes[p * 4] = plane.normal.x;
+      planes[p * 4 + 1] = plane.normal.y;
+      planes[p * 4 + 2] = plane.normal.z;
+      planes[p * 4 + 3] = plane.constant;
+    }
+    const m = this.#viewProjection.elements;
     const seen = this.#seenThisStep;
     seen.fill(0);
     const entries = this.#index.entries;
@@ -86,9 +95,20 @@ export class VisibilityMeter {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as MeshEntry;
       const slot = entry.slot;
-      if (slot >= seen.length || !SceneIndex.drawable(entry, camera)) continue;
+      if (slot >= seen.length) continue;
       const sphere = this.#index.sphereOf(entry, frame);
-      if (sphere === null || !this.#frustum.intersectsSphere(sphere)) continue;
+      if (sphere === null) continue;
+      // The sphere against the six frustum planes, inline.
+      const c = sphere.center;
+      const negR = -sphere.radius;
+      let inside = true;
+      for (let p = 0; p < 24; p += 4) {
+        if ((planes[p] as number) * c.x + (planes[p + 1] as number) * c.y + (planes[p + 2] as number) * c.z + (planes[p + 3] as number) < negR) {
+          inside = false;
+          break;
+        }
+      }
+      if (!inside || !SceneIndex.drawable(entry, camera)) continue;
       // Screen share of the sphere's disc (NDC spans 2 × 2; the screen's area is 4).
       let ry: number;
       if (perspective) {
@@ -107,8 +127,11 @@ export class VisibilityMeter {
       if (seen[slot] === 1) continue;
       seen[slot] = 1;
       this.#visible[slot] = (this.#visible[slot] as number) + dt;
-      this.#projected.copy(sphere.center).project(camera);
-      if (Math.abs(this.#projected.x) <= CENTRE_NDC && Math.abs(this.#projected.y) <= CENTRE_NDC && this.#projected.z <= 1) {
+      // The centre in clip space through the view-projection matrix, inline.
+      const w = m[3]! * c.x + m[7]! * c.y + m[11]! * c.z + m[15]!;
+      const nx = (m[0]! * c.x + m[4]! * c.y + m[8]! * c.z + m[12]!) / w;
+      const ny = (m[1]! * c.x + m[5]! * c.y + m[9]! * c.z + m[13]!) / w;
+      if (w > 0 && Math.abs(nx) <= CENTRE_NDC && Math.abs(ny) <= CENTRE_NDC) {
         this.#centre[slot] = (this.#centre[slot] as number) + dt;
       }
     }

@@ -11,6 +11,10 @@ export interface SceneSetup {
   animate?: boolean;
   /** Track with the connector (false: the same page without it, for the benchmark). */
   track?: boolean;
+  /** Canvas size in CSS pixels (default 640 × 480). */
+  size?: [number, number];
+  /** Unlit materials for the grid (cheap to draw on a CPU rasteriser). */
+  unlit?: boolean;
   /** Connector tuning (numbers only: functions cannot cross into the page). */
   tuning?: Record<string, number>;
 }

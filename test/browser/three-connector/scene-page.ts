@@ -14,6 +14,7 @@ import {
   DirectionalLight,
   Group,
   Mesh,
+  MeshBasicMaterial,
   MeshStandardMaterial,
   PerspectiveCamera,
   Raycaster,
@@ -46,11 +47,11 @@ const clock = new Clock();
 /** Time spent inside scene.onAfterRender (the connector's hook) and in whole frames. */
 let hookMs = 0;
 
-function gridScene(n: number): Group {
+function gridScene(n: number, unlit: boolean): Group {
   const group = new Group();
   group.name = 'grid';
   const geometry = new BoxGeometry(0.6, 0.6, 0.6);
-  const material = new MeshStandardMaterial({ color: 0x8899aa });
+  const material = unlit ? new MeshBasicMaterial({ color: 0x8899aa }) : new MeshStandardMaterial({ color: 0x8899aa });
   for (let x = 0; x < n; x++) {
     for (let y = 0; y < n; y++) {
       for (let z = 0; z < n; z++) {
@@ -87,11 +88,12 @@ const page: VantageThreePage = {
   async open(setup: SceneSetup) {
     renderer = new WebGLRenderer({ antialias: false });
     renderer.setPixelRatio(1);
-    renderer.setSize(WIDTH, HEIGHT);
+    const [width, height] = setup.size ?? [WIDTH, HEIGHT];
+    renderer.setSize(width, height);
     document.body.style.margin = '0';
     document.body.appendChild(renderer.domElement);
     scene = new Scene();
-    camera = new PerspectiveCamera(45, WIDTH / HEIGHT, 0.01, 5000);
+    camera = new PerspectiveCamera(45, width / height, 0.01, 5000);
     scene.add(new AmbientLight(0xffffff, 1.5));
     const sun = new DirectionalLight(0xffffff, 2);
     sun.position.set(3, 5, 2);
@@ -132,7 +134,7 @@ const page: VantageThreePage = {
         mixer.update(0.7);
       }
     } else {
-      root = gridScene(setup.grid ?? 10);
+      root = gridScene(setup.grid ?? 10, setup.unlit === true);
     }
     scene.add(root);
     scene.updateMatrixWorld(true);
