@@ -10,6 +10,7 @@ COPY fixtures/package.json fixtures/
 COPY collector/package.json collector/
 COPY dashboard/package.json dashboard/
 COPY replay-viewer/package.json replay-viewer/
+COPY demo/package.json demo/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx turbo run build --filter=@vantage/collector... --filter=@vantage/dashboard \

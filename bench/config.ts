@@ -23,6 +23,12 @@ export interface BenchConfig {
   cpuProfileDir: string | undefined;
   /** `BENCH_SEED`: seed of the simulated visitors; default 2026. */
   seed: number;
+  /** `BENCH_CONNECTOR`: measure the three.js connector in Chromium (per-frame cost, demo wire bytes, bundle size); default true. */
+  connector: boolean;
+  /** `BENCH_FRAMES`: frames measured per page in the connector's per-frame comparison; default 120. */
+  frames: number;
+  /** `BENCH_FRAME_ROUNDS`: pages with and without the connector, taking turns; default 2 each. */
+  frameRounds: number;
 }
 
 /** A setting that cannot be used; the message names the variable. */
@@ -60,5 +66,8 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     jsonIngest: flag(env, 'BENCH_JSON', true),
     cpuProfileDir: env.BENCH_CPU_PROF?.trim() || undefined,
     seed: number(env, 'BENCH_SEED', 2026, 0, 2 ** 31 - 1, true),
+    connector: flag(env, 'BENCH_CONNECTOR', true),
+    frames: number(env, 'BENCH_FRAMES', 120, 10, 10_000, true),
+    frameRounds: number(env, 'BENCH_FRAME_ROUNDS', 2, 1, 20, true),
   };
 }

@@ -3,6 +3,7 @@
  * baseline measured in the same run, their ratio and the goal; printed as markdown for the README.
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { BUNDLE_GOAL_BYTES, DEMO_WIRE_GOAL_BYTES, FRAME_COST_GOAL_MS, type ConnectorBenchResult } from './connector.js';
 import type { DecodeValidateResult } from './decode-validate.js';
 import { serverCpuPerEventUs, type ServerRun } from './ingest.js';
 import { ratio } from './stats.js';
@@ -134,4 +135,35 @@ export function markdownTable(rows: readonly TableRow[]): string {
 /** One line naming where and how the table was measured, to print above it. */
 export function tableCaption(machine: MachineInfo, date: Date, details: string): string {
   return `Measured ${date.toISOString().slice(0, 10)} on ${machine.cpuCount} × ${machine.cpuModel}, ${machine.os}, Node ${machine.node}; ${details}.`;
+}
+
+/** The rows for the three.js connector. */
+export function connectorRows(c: ConnectorBenchResult): TableRow[] {
+  const f = c.frames;
+  const rows: TableRow[] = [
+    row(
+      `connector, ms per frame inside its hook (${f.meshes} meshes, every channel on, pointer moving, camera orbiting)`,
+      f.hookMs,
+      f.withoutConnectorMs,
+      'whole frame without the connector',
+      3,
+      { text: `< ${FRAME_COST_GOAL_MS} ms/frame`, met: () => f.hookMs < FRAME_COST_GOAL_MS },
+    ),
+    row('connector, ms per frame, whole frame with it vs without (SwiftShader; noisy)', f.withConnectorMs, f.withoutConnectorMs, 'same page without the connector', 1),
+  ];
+  if (c.demo) {
+    rows.push(
+      row('wire size of a recorded demo session (B/event, msgpack, envelope included)', c.demo.bytesPerEvent, 450, 'competitor JSON, reference', 1, {
+        text: `≤ ${DEMO_WIRE_GOAL_BYTES} B/event`,
+        met: () => c.demo !== null && c.demo.bytesPerEvent <= DEMO_WIRE_GOAL_BYTES,
+      }),
+    );
+  }
+  rows.push(
+    row('sdk-core + three.js connector, single file, minified + gzipped (bytes)', c.bundle.gzippedBytes, c.bundle.minifiedBytes, 'minified, not gzipped', 0, {
+      text: `< ${BUNDLE_GOAL_BYTES.toLocaleString('en-US')} B`,
+      met: () => c.bundle.gzippedBytes < BUNDLE_GOAL_BYTES,
+    }),
+  );
+  return rows;
 }

@@ -7,7 +7,9 @@
  *    (after checking that all of them judge real and broken batches alike);
  * 3. ingest throughput of the collector on a real PostgreSQL server against a bare node:http
  *    server, driven by the same load generator in a separate process; every acknowledged event
- *    must be in the database afterwards.
+ *    must be in the database afterwards;
+ * 4. the three.js connector in Chromium: per-frame cost on 1,000 meshes against the same page
+ *    without it, wire bytes per event of a recorded demo session, the gzipped single-file build.
  *
  * Results go to bench/results/latest.json, and a markdown table for the README is printed.
  * The exit code is 1 when something is wrong (validators disagree, events lost, requests failed),
@@ -22,7 +24,8 @@ import { CONTENDER_LABELS } from './contenders.js';
 import { measureDecodeValidate, type DecodeValidateResult } from './decode-validate.js';
 import { runIngest } from './ingest.js';
 import { killAllChildren } from './processes.js';
-import { decodeValidateRows, describeMachine, ingestRows, markdownTable, tableCaption, wireSizeRows } from './report.js';
+import { measureConnector, type ConnectorBenchResult } from './connector.js';
+import { connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, tableCaption, wireSizeRows } from './report.js';
 import { BATCH_EVENTS, simulateBatches } from './sample.js';
 import { ratio } from './stats.js';
 import { CONTENDER_NAMES } from './worker-protocol.js';
@@ -57,7 +60,8 @@ function finish(code: number): Promise<never> {
 function runBudgetMs(config: BenchConfig): number {
   const loads = config.jsonIngest ? 4 : 2;
   const timingProcesses = config.passes * CONTENDER_NAMES.length;
-  return 300_000 + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
+  const connector = config.connector ? 240_000 + config.frameRounds * 2 * config.frames * 1000 : 0;
+  return 300_000 + connector + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
 }
 
 async function main(config: BenchConfig): Promise<number> {
@@ -112,9 +116,16 @@ async function main(config: BenchConfig): Promise<number> {
   });
   log();
 
+  let connector: ConnectorBenchResult | null = null;
+  if (config.connector) {
+    log(`4. The three.js connector in Chromium (SwiftShader WebGL; ${config.frameRounds} × ${config.frames} frames with and without it)`);
+    connector = await measureConnector({ framesPerRun: config.frames, rounds: config.frameRounds, cleanup, progress: (line) => log(`  ${line}`) });
+    log();
+  }
+
   const problems = ingest.flatMap((run) => run.problems.map((p) => `${run.server} ${run.contentType}: ${p}`));
   const serverLog = ingest.flatMap((run) => run.serverLog.map((line) => `${run.server} ${run.contentType}: ${line}`));
-  const rows = [...wireSizeRows(wire), ...decodeValidateRows(decodeValidate), ...ingestRows(ingest)];
+  const rows = [...wireSizeRows(wire), ...decodeValidateRows(decodeValidate), ...ingestRows(ingest), ...(connector ? connectorRows(connector) : [])];
   const caption = tableCaption(
     machine,
     started,
@@ -131,6 +142,7 @@ async function main(config: BenchConfig): Promise<number> {
     wireSize: wire,
     decodeValidate,
     ingest,
+    connector,
     table: rows,
     problems,
   };

@@ -24,7 +24,7 @@
  * recomputed when the object's own parent changed since it was cached.
  */
 import type { Object3D } from 'three';
-import { MAX_MESH_ID_LENGTH } from '@vantage/sdk-core/schema';
+import { MAX_MESH_ID_LENGTH } from '@vantage/sdk-core';
 
 /** The `userData` key that holds an explicit mesh id tag. */
 export const MESH_ID_KEY = 'vantageId';

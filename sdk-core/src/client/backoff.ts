@@ -14,12 +14,11 @@ export const MAX_RETRY_AFTER_MS = 3_600_000;
  * The wait before retry number `attempt` (1 = the first retry), in ms: "equal jitter" — half of
  * the exponential step plus a random part of the other half, so it is never zero and many
  * clients that failed together do not retry together. Always in
- * `[step / 2, step]` with `step = min(maxMs, baseMs × 2^(attempt-1))`.
+ * `[step / 2, step]` with `step = min(BACKOFF_MAX_MS, BACKOFF_BASE_MS × 2^(attempt-1))`.
  */
-export function backoffDelayMs(attempt: number, random: () => number = Math.random, baseMs = BACKOFF_BASE_MS, maxMs = BACKOFF_MAX_MS): number {
-  const exponent = Math.min(Math.max(attempt, 1) - 1, 30);
-  const step = Math.min(maxMs, baseMs * 2 ** exponent);
-  return step / 2 + random() * (step / 2);
+export function backoffDelayMs(attempt: number, random: () => number = Math.random): number {
+  const step = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(Math.max(attempt, 1) - 1, 30));
+  return (step / 2) * (1 + random());
 }
 
 /**

@@ -1,26 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { Unpackr } from 'msgpackr';
-import { EVENT_BY_TYPE, MAX_MESH_IDS, createWireValidators, type WireBatch } from '../schema/index.js';
+import { MAX_MESH_IDS, createWireValidators, type WireBatch } from '../schema/index.js';
 import { BEACON_LIMIT_BYTES, takeBatch, type BatchLimits, type TakenBatch } from './batch.js';
+import { specOf, type EventSpec } from './events.js';
 import { encodeMsgpack } from './msgpack.js';
-import { BoundedQueue } from './queue.js';
+import { createBoundedQueue, type BoundedQueue } from './queue.js';
 import type { Session } from './session.js';
 import { toQueuedTuple, type QueuedTuple } from './tuple.js';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0) + 0.375;
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
 const validators = createWireValidators();
+const CUSTOM = specOf('custom') as EventSpec;
+const MESH_PICK = specOf('mesh_pick') as EventSpec;
 
 function session(id: string): Session {
   return { id, nextSeq: 0, startedAt: T0, lastActivityAt: T0, ended: false };
 }
 
 function queueOf(capacity = 10_000) {
-  return new BoundedQueue<Session, QueuedTuple>(capacity);
+  return createBoundedQueue<Session, QueuedTuple>(capacity);
 }
 
 function pushCustom(q: BoundedQueue<Session, QueuedTuple>, s: Session, i: number, t: number, props?: Record<string, unknown>): void {
-  q.push(s, toQueuedTuple(EVENT_BY_TYPE.custom, props ? { name: `e${i}`, props } : { name: `e${i}` }, t));
+  q.push(s, toQueuedTuple(CUSTOM, props ? { name: `e${i}`, props } : { name: `e${i}` }, t));
 }
 
 /** Take every batch off the queue. */
@@ -109,7 +112,7 @@ describe('takeBatch', () => {
     const q = queueOf();
     const s = session('sess_mesh_0001');
     for (let i = 0; i < MAX_MESH_IDS + 10; i++) {
-      q.push(s, toQueuedTuple(EVENT_BY_TYPE.mesh_pick, { mesh: `mesh-${i}`, source: 'app' }, T0 + i));
+      q.push(s, toQueuedTuple(MESH_PICK, { mesh: `mesh-${i}`, source: 'app' }, T0 + i));
     }
     const batches = drain(q, { maxEvents: 1000, maxBytes: BEACON_LIMIT_BYTES });
     for (const b of batches) {

@@ -4,10 +4,10 @@
  * events), and its encoding stays under `maxBytes` — below the 64 KB that browsers allow for
  * `keepalive` requests and beacons in flight. A batch too large is halved until it fits.
  */
-import { IdTable } from '../schema/codec.js';
-import { MAX_BATCH_EVENTS, SCHEMA_VERSION, type WireBatch } from '../schema/envelope.js';
-import { EVENT_BY_CODE, type AnyEventDef } from '../schema/registry.js';
-import { MAX_EVENT_OFFSET_MS, MAX_MESH_IDS } from '../schema/units.js';
+import type { WireBatch } from '../schema/envelope.js';
+import { IdTable } from '../schema/id-table.js';
+import { MAX_BATCH_EVENTS, MAX_EVENT_OFFSET_MS, MAX_MESH_IDS, SCHEMA_VERSION } from '../schema/scalars.js';
+import { SPEC_BY_CODE, type FieldRule } from './events.js';
 import { utf8Length } from './msgpack.js';
 import type { BoundedQueue } from './queue.js';
 import type { Session } from './session.js';
@@ -56,6 +56,15 @@ export function payloadBytes(payload: Uint8Array | string): number {
   return typeof payload === 'string' ? utf8Length(payload) : payload.byteLength;
 }
 
+/** Calls `fn` with each mesh id of a queued tuple and its position in the tuple. */
+function forEachMesh(tuple: QueuedTuple, fn: (mesh: string, at: number) => void): void {
+  const fields = SPEC_BY_CODE[tuple[0] as number]?.fields ?? [];
+  for (let i = 0; i < fields.length; i++) {
+    const mesh = tuple[i + 2];
+    if ((fields[i] as FieldRule)[1] === 'mesh' && typeof mesh === 'string') fn(mesh, i + 2);
+  }
+}
+
 /** How many events from the head of the queue may share one batch, ignoring bytes. */
 function runLength(queue: BoundedQueue<Session, QueuedTuple>, maxEvents: number): number {
   const session = queue.ownerAt(0);
@@ -67,15 +76,12 @@ function runLength(queue: BoundedQueue<Session, QueuedTuple>, maxEvents: number)
     if (queue.ownerAt(n) !== session) break;
     const tuple = queue.itemAt(n);
     if (Math.round(tuple[1] as number) - t0 > MAX_EVENT_OFFSET_MS) break;
-    const def = EVENT_BY_CODE[tuple[0] as number];
     let full = false;
-    for (const key of def?.meshKeys ?? []) {
-      const mesh = tuple[2 + (def as AnyEventDef).keys.indexOf(key)];
-      if (typeof mesh === 'string' && !meshIds.has(mesh)) {
-        if (meshIds.size === MAX_MESH_IDS) full = true;
-        else meshIds.add(mesh);
-      }
-    }
+    forEachMesh(tuple, (mesh) => {
+      if (meshIds.has(mesh)) return;
+      if (meshIds.size === MAX_MESH_IDS) full = true;
+      else meshIds.add(mesh);
+    });
     if (full) break;
   }
   return n;
@@ -88,25 +94,16 @@ function assemble(queue: BoundedQueue<Session, QueuedTuple>, n: number, seq: num
   const ids = new IdTable();
   const events: unknown[][] = new Array<unknown[]>(n);
   for (let i = 0; i < n; i++) {
-    const queued = queue.itemAt(i);
-    const def = EVENT_BY_CODE[queued[0] as number];
-    const wire = queued.slice();
-    wire[1] = Math.max(0, Math.round(queued[1] as number) - t0);
-    if (def) {
-      for (const key of def.meshKeys) {
-        const at = 2 + def.keys.indexOf(key);
-        const mesh = wire[at];
-        if (typeof mesh === 'string') wire[at] = ids.intern(mesh);
-      }
-    }
+    const wire = queue.itemAt(i).slice();
+    wire[1] = Math.max(0, Math.round(wire[1] as number) - t0);
+    forEachMesh(wire, (mesh, at) => {
+      wire[at] = ids.intern(mesh);
+    });
     events[i] = wire;
   }
-  const batch: WireBatch = { v: SCHEMA_VERSION, sid: session.id, seq, scene: context.scene, sentAt: Math.round(context.sentAt), t0, events };
-  if (ids.ids.length > 0) batch.ids = ids.ids;
-  if (context.key !== undefined) batch.key = context.key;
-  if (context.anon !== undefined) batch.anon = context.anon;
-  if (context.user !== undefined) batch.user = context.user;
-  return batch;
+  const { scene, sentAt, key, anon, user } = context;
+  // Absent fields stay `undefined`: neither msgpack nor JSON writes them.
+  return { v: SCHEMA_VERSION, sid: session.id, seq, scene, sentAt: Math.round(sentAt), t0, ids: ids.ids.length > 0 ? ids.ids : undefined, key, anon, user, events };
 }
 
 /**

@@ -1,32 +1,33 @@
 /**
  * `createClient(...)`: consent, sessions, the queue, delivery and the scene's capture flags,
  * wired together behind a handle that never throws into the page. How sessions begin and end is
- * told in `session-tracker.ts`, delivery in `delivery.ts`, the way into the queue in `intake.ts`.
+ * told in `session-tracker.ts`, delivery in `delivery.ts`, the way into the queue in `intake.ts`,
+ * the scene proxy in `scene-proxy.ts`.
  */
-import { EVENT_BY_TYPE, isEventType, type EventType } from '../schema/registry.js';
-import { MAX_BATCH_EVENTS, SCENE_ID_PATTERN } from '../schema/envelope.js';
+import type { EventType } from '../schema/registry.js';
+import { MAX_BATCH_EVENTS, SCENE_ID_PATTERN } from '../schema/scalars.js';
 import { BEACON_LIMIT_BYTES } from './batch.js';
-import { isOptOutSignalled } from './consent.js';
 import { createClock } from './clock.js';
+import { isOptOutSignalled } from './consent.js';
 import { normaliseProps } from './custom-props.js';
-import { createDelivery } from './delivery.js';
-import { createReporter, messageOf, VantageError, type Reporter } from './errors.js';
+import { COLLECT_PATH, createDelivery } from './delivery.js';
+import { createReporter, type Reporter } from './errors.js';
+import { DEFAULT_CAPTURE, specOf } from './events.js';
 import { createIntake } from './intake.js';
 import { followPage, type Lifecycle } from './lifecycle.js';
-import { browserGlobals, type BrowserGlobals, type FetchLike } from './platform.js';
-import { BoundedQueue } from './queue.js';
-import { createConfigLoader, defaultConfig } from './remote-config.js';
+import { browserGlobals, type BrowserGlobals } from './platform.js';
+import { createBoundedQueue } from './queue.js';
+import { createConfigLoader } from './remote-config.js';
+import { createProxyRegistrar } from './scene-proxy.js';
 import type { Session } from './session.js';
 import { createSessionTracker } from './session-tracker.js';
+import { baseUrl, type Link } from './transport.js';
 import type { QueuedTuple } from './tuple.js';
-import { endpointUrl } from './transport.js';
-import type { ClientOptions, ClientStats, CustomProps, EventFields, Identity, SessionInfo, TrackableType, VantageClient } from './types.js';
+import type { ClientOptions, ClientStats, Identity, SessionInfo, VantageClient } from './types.js';
 import { SDK_VERSION } from './version.js';
 
 /** Tracked event types that count as user activity (camera samples may be an animation). */
 const ACTIVITY_TYPES: ReadonlySet<EventType> = new Set<EventType>(['click', 'pointer_move', 'mesh_pick', 'hover_dwell', 'custom']);
-
-const sceneIdPattern = new RegExp(SCENE_ID_PATTERN);
 
 /** Defaults of the numeric options. */
 export const CLIENT_DEFAULTS = {
@@ -57,46 +58,41 @@ function emptyStats(): ClientStats {
 }
 
 /** A handle that does nothing: opted out, misconfigured, or no browser at all. */
-function inertClient(optedOut: boolean, scene: string): VantageClient {
-  const stats = emptyStats();
-  const config = defaultConfig(scene);
+function inertClient(optedOut: boolean): VantageClient {
+  const nothing = (): undefined => undefined;
   return {
     active: false,
     optedOut,
     sessionId: undefined,
-    capture: config.capture,
+    capture: DEFAULT_CAPTURE,
     config: undefined,
-    stats,
+    stats: emptyStats(),
     isEnabled: () => false,
-    track: () => undefined,
-    custom: () => undefined,
-    identify: () => undefined,
-    setSessionInfo: () => undefined,
-    onConfig: () => () => undefined,
+    track: nothing,
+    custom: nothing,
+    identify: nothing,
+    setSessionInfo: nothing,
+    onConfig: () => nothing,
+    onPageHide: () => nothing,
     flush: () => Promise.resolve(true),
     stop: () => Promise.resolve(true),
+    registerProxy: () => Promise.resolve(false),
   };
 }
 
-function positive(value: number | undefined, fallback: number, max = Infinity): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(value, max) : fallback;
-}
-
+/** 1..max characters without NUL (the wire's rule for its free-text ids). */
 function isIdText(value: unknown, max: number): value is string {
-  return typeof value === 'string' && value.length >= 1 && value.length <= max && value.indexOf('\u0000') === -1;
+  return typeof value === 'string' && value.length > 0 && value.length <= max && value.indexOf('\u0000') < 0;
 }
 
 /** Why the options cannot work, or `null`. */
 function optionsProblem(options: ClientOptions | undefined): string | null {
   if (!options || typeof options !== 'object') return 'createClient needs { endpoint, key, sceneId }';
-  if (typeof options.endpoint !== 'string' || !/^https?:\/\/[^/]/i.test(options.endpoint)) {
-    return `endpoint must be the collector's http(s) base URL, got ${JSON.stringify(options.endpoint)}`;
-  }
-  if (!isIdText(options.key, 200) || /\s/.test(options.key)) return 'key must be the project\'s publishable key (pk_…)';
-  if (typeof options.sceneId !== 'string' || !sceneIdPattern.test(options.sceneId)) {
-    return `sceneId must be 1–128 characters of letters, digits and _ . : / -, got ${JSON.stringify(options.sceneId)}`;
-  }
-  if (options.sdk !== undefined && !isIdText(options.sdk, 32)) return 'sdk must be 1–32 characters';
+  const { endpoint, key, sceneId, sdk } = options;
+  if (typeof endpoint !== 'string' || !/^https?:\/\/[^/]/i.test(endpoint)) return `endpoint must be the collector's http(s) URL, got ${JSON.stringify(endpoint)}`;
+  if (!isIdText(key, 200) || /\s/.test(key)) return "key must be the project's publishable key (pk_…)";
+  if (typeof sceneId !== 'string' || !new RegExp(SCENE_ID_PATTERN).test(sceneId)) return `sceneId must be 1–128 of A–Z a–z 0–9 _ . : / -, got ${JSON.stringify(sceneId)}`;
+  if (sdk !== undefined && !isIdText(sdk, 32)) return 'sdk must be 1–32 characters';
   return null;
 }
 
@@ -116,63 +112,57 @@ export function createClient(options: ClientOptions): VantageClient {
   const reporter = createReporter(typeof options?.onError === 'function' ? options.onError : undefined, g.console);
   const problem = optionsProblem(options);
   if (problem) {
-    reporter.report(new VantageError('invalid_options', problem));
-    return inertClient(false, typeof options?.sceneId === 'string' ? options.sceneId : '');
+    reporter.report('invalid_options', problem);
+    return inertClient(false);
   }
-  if (options.ignoreOptOut !== true && isOptOutSignalled(g)) return inertClient(true, options.sceneId);
+  if (options.ignoreOptOut !== true && isOptOutSignalled(g)) return inertClient(true);
   try {
     return startClient(options, g, reporter);
   } catch (error) {
-    reporter.report(new VantageError('internal', `the client could not start: ${messageOf(error)}`, { cause: error }));
-    return inertClient(false, options.sceneId);
+    reporter.internal('createClient()', error);
+    return inertClient(false);
   }
 }
 
 function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Reporter): VantageClient {
+  /** A numeric option: its value when it is a positive number (at most `max`), else its default. */
+  const option = (name: keyof typeof CLIENT_DEFAULTS, max = Infinity): number => {
+    const value = options[name];
+    return typeof value === 'number' && value > 0 && value < Infinity ? Math.min(value, max) : CLIENT_DEFAULTS[name];
+  };
+  const { guard } = reporter;
   const now = createClock(g);
   const scene = options.sceneId;
-  const fetchFn: FetchLike | undefined = typeof g.fetch === 'function' ? g.fetch.bind(globalThis) : undefined;
-  const requestTimeoutMs = positive(options.requestTimeoutMs, CLIENT_DEFAULTS.requestTimeoutMs);
   const stats = emptyStats();
-  const queue = new BoundedQueue<Session, QueuedTuple>(positive(options.maxQueueEvents, CLIENT_DEFAULTS.maxQueueEvents));
+  const queue = createBoundedQueue<Session, QueuedTuple>(option('maxQueueEvents'));
   const identity: { anon?: string; user?: string } = {};
   let running = true;
   let stoppedReported = false;
   let lifecycle: Lifecycle | undefined;
+  const pageHideListeners = new Set<() => void>();
 
-  function guard(what: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      reporter.report(new VantageError('internal', `${what} failed: ${messageOf(error)}`, { cause: error }));
-    }
-  }
-
-  const config = createConfigLoader(
-    scene,
-    fetchFn ? { g, fetch: fetchFn, endpoint: options.endpoint, key: options.key, scene, timeoutMs: requestTimeoutMs, now } : undefined,
-    reporter,
-    guard,
-  );
+  const endpoint = baseUrl(options.endpoint);
+  const link: Link | undefined =
+    typeof g.fetch === 'function' ? { g, fetch: g.fetch.bind(globalThis), endpoint, key: options.key, timeoutMs: option('requestTimeoutMs'), now } : undefined;
+  const config = createConfigLoader(scene, link, reporter);
   if (typeof options.onConfig === 'function') config.subscribe(options.onConfig);
+  const proxies = createProxyRegistrar({ link, scene, config: config.ready, reporter });
 
   const delivery = createDelivery({
-    g,
-    fetch: fetchFn,
+    link,
     navigator: g.navigator,
     queue,
-    collectUrl: endpointUrl(options.endpoint, '/api/v1/collect'),
+    collectUrl: endpoint + COLLECT_PATH,
     key: options.key,
     scene,
     now,
     identity: () => identity,
     limits: {
-      maxEvents: Math.floor(positive(options.maxBatchEvents, CLIENT_DEFAULTS.maxBatchEvents, MAX_BATCH_EVENTS)),
-      maxBytes: Math.floor(positive(options.maxBatchBytes, CLIENT_DEFAULTS.maxBatchBytes, BEACON_LIMIT_BYTES)),
+      maxEvents: Math.floor(option('maxBatchEvents', MAX_BATCH_EVENTS)),
+      maxBytes: Math.floor(option('maxBatchBytes', BEACON_LIMIT_BYTES)),
     },
-    flushAt: positive(options.flushAt, CLIENT_DEFAULTS.flushAt),
-    flushIntervalMs: positive(options.flushIntervalMs, CLIENT_DEFAULTS.flushIntervalMs),
-    requestTimeoutMs,
+    flushAt: option('flushAt'),
+    flushIntervalMs: option('flushIntervalMs'),
     reporter,
     stats,
     onIdle: () => {
@@ -190,29 +180,20 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
   });
 
   function identify(next: Identity): void {
-    if (next === null || typeof next !== 'object') {
-      reporter.report(new VantageError('invalid_options', 'identify() takes { anonymousId?, userId? }'));
-      return;
-    }
-    const pairs: Array<['anon' | 'user', string | null | undefined]> = [
-      ['anon', next.anonymousId],
-      ['user', next.userId],
-    ];
-    for (const [field, value] of pairs) {
-      if (value === undefined) continue;
+    if (next === null || typeof next !== 'object') return reporter.report('invalid_options', 'identify() takes { anonymousId?, userId? }');
+    for (const [field, name] of [['anon', 'anonymousId'], ['user', 'userId']] as const) {
+      const value = next[name];
       if (value === null) delete identity[field];
       else if (isIdText(value, 128)) identity[field] = value;
-      else reporter.report(new VantageError('invalid_options', `identify(): ${field === 'anon' ? 'anonymousId' : 'userId'} must be 1–128 characters without NUL`));
+      else if (value !== undefined) reporter.report('invalid_options', `identify(): ${name} must be 1–128 characters without NUL`);
     }
   }
-  if (options.anonymousId !== undefined || options.userId !== undefined) {
-    identify({ anonymousId: options.anonymousId, userId: options.userId });
-  }
+  if (options.anonymousId !== undefined || options.userId !== undefined) identify(options);
 
   const sessions = createSessionTracker({
     g,
     now,
-    inactivityMs: positive(options.inactivityTimeoutMs, CLIENT_DEFAULTS.inactivityTimeoutMs),
+    inactivityMs: option('inactivityTimeoutMs'),
     intake,
     info: { sdk: options.sdk ?? `core/${SDK_VERSION}` },
     renewed: () => config.load(),
@@ -223,53 +204,37 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
 
   function track(type: string, fields: unknown): void {
     if (!running) {
-      if (!stoppedReported) {
-        stoppedReported = true;
-        reporter.report(new VantageError('stopped', 'track() after stop(): the client no longer captures'));
-      }
+      if (!stoppedReported) reporter.report('stopped', 'track() after stop()');
+      stoppedReported = true;
       return;
     }
-    if (typeof type !== 'string' || !isEventType(type)) {
-      intake.invalid(`track() got an unknown event type ${JSON.stringify(type)}`);
-      return;
+    const spec = specOf(type);
+    if (!spec || spec.type === 'session_start' || spec.type === 'session_end') {
+      return intake.invalid(`track() takes no event type ${JSON.stringify(type)}${spec ? ' (the client sends it itself)' : ''}`);
     }
-    if (type === 'session_start' || type === 'session_end') {
-      intake.invalid(`${type} is sent by the client itself, not through track()`);
-      return;
-    }
-    if (!config.capture[type]) {
+    if (!config.capture[spec.type]) {
       stats.droppedDisabled++;
       return;
     }
-    if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
-      intake.invalid(`track('${type}', fields) needs an object of fields`);
-      return;
-    }
+    if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return intake.invalid(`track('${type}') needs an object of fields`);
     let record = fields as Record<string, unknown>;
-    if (type === 'custom') {
+    if (spec.type === 'custom') {
       const props = normaliseProps(record.props);
-      if (!props.ok) {
-        intake.invalid(props.message);
-        return;
-      }
-      record = props.props === undefined ? { name: record.name } : { name: record.name, props: props.props };
+      if (!props.ok) return intake.invalid(props.message);
+      record = { name: record.name, props: props.props };
     }
     const t = now();
-    const owner = sessions.at(t, ACTIVITY_TYPES.has(type));
-    if (!owner) {
-      stats.droppedDisabled++;
-      return;
-    }
-    intake.enqueue(EVENT_BY_TYPE[type], record, t, owner);
+    const owner = sessions.at(t, ACTIVITY_TYPES.has(spec.type));
+    if (owner) intake.enqueue(spec, record, t, owner);
+    else stats.droppedDisabled++;
   }
 
   function setSessionInfo(next: SessionInfo): void {
     const valid: SessionInfo = {};
     for (const key of ['sdk', 'gpu'] as const) {
       const value = next?.[key];
-      if (value === undefined) continue;
       if (isIdText(value, 32)) valid[key] = value;
-      else reporter.report(new VantageError('invalid_options', `setSessionInfo(): ${key} must be 1–32 characters`));
+      else if (value !== undefined) reporter.report('invalid_options', `setSessionInfo(): ${key} must be 1–32 characters`);
     }
     sessions.setInfo(valid);
   }
@@ -280,6 +245,7 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
     running = false;
     sessions.dispose();
     config.dispose();
+    proxies.dispose();
     lifecycle?.stopInput();
     intake.reportOverflow();
     const ok = await delivery.flush();
@@ -287,10 +253,19 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
     return ok;
   }
 
+  /** A promise that never rejects: a rejection is reported and resolves false. */
+  function settled(what: string, promise: Promise<boolean>): Promise<boolean> {
+    return promise.catch((error: unknown) => {
+      reporter.internal(what, error);
+      return false;
+    });
+  }
+
   lifecycle = followPage(
     g,
     {
       pageHide: () => {
+        for (const listener of pageHideListeners) guard('onPageHide', listener);
         if (running) sessions.end('pagehide', now());
         intake.reportOverflow();
         delivery.beaconAll();
@@ -312,7 +287,7 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
     guard,
   );
 
-  const handle: VantageClient = {
+  return {
     get active() {
       return running;
     },
@@ -330,34 +305,19 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
       stats.queued = queue.length;
       return stats;
     },
-    isEnabled(type: EventType): boolean {
-      return running && config.capture[type] === true;
-    },
-    track<T extends TrackableType>(type: T, fields: EventFields<T>): void {
-      try {
-        track(type, fields);
-      } catch (error) {
-        reporter.report(new VantageError('internal', `track() failed: ${messageOf(error)}`, { cause: error }));
-      }
-    },
-    custom(name: string, props?: CustomProps): void {
-      handle.track('custom', props === undefined ? { name } : { name, props: props as Record<string, unknown> });
-    },
+    isEnabled: (type) => running && config.capture[type] === true,
+    track: (type, fields) => guard('track()', () => track(type, fields)),
+    custom: (name, props) => guard('custom()', () => track('custom', { name, props })),
     identify: (next) => guard('identify()', () => identify(next)),
     setSessionInfo: (next) => guard('setSessionInfo()', () => setSessionInfo(next)),
-    onConfig(listener) {
-      return typeof listener === 'function' ? config.subscribe(listener) : () => undefined;
+    onConfig: (listener) => (typeof listener === 'function' ? config.subscribe(listener) : () => undefined),
+    onPageHide(listener) {
+      if (typeof listener !== 'function') return () => undefined;
+      pageHideListeners.add(listener);
+      return () => void pageHideListeners.delete(listener);
     },
-    flush: () =>
-      delivery.flush().catch((error: unknown) => {
-        reporter.report(new VantageError('internal', `flush() failed: ${messageOf(error)}`, { cause: error }));
-        return false;
-      }),
-    stop: () =>
-      stop().catch((error: unknown) => {
-        reporter.report(new VantageError('internal', `stop() failed: ${messageOf(error)}`, { cause: error }));
-        return false;
-      }),
+    flush: () => settled('flush()', delivery.flush()),
+    stop: () => settled('stop()', stop()),
+    registerProxy: proxies.register,
   };
-  return handle;
 }

@@ -3,6 +3,7 @@
  * over 8 KB of JSON, replaced by `{"__truncated": true, "original_bytes": N}` — the same rule the
  * product applies at the collector, applied before the bytes leave the page.
  */
+import { messageOf } from './errors.js';
 import { utf8Length } from './msgpack.js';
 
 /** Largest JSON encoding of a custom event's properties, in bytes. */
@@ -25,7 +26,7 @@ export function normaliseProps(props: unknown): { ok: true; props: Record<string
   try {
     json = JSON.stringify(props);
   } catch (error) {
-    return { ok: false, message: `custom.props cannot be written as JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, message: `custom.props is not JSON: ${messageOf(error)}` };
   }
   const bytes = utf8Length(json);
   if (bytes > MAX_PROPS_BYTES) {

@@ -3,18 +3,24 @@
  * `flushAt` events are queued, when the oldest waited `flushIntervalMs`, or on `flush()`. A batch
  * that must be retried keeps its session id and `seq` (the collector stores it once however many
  * copies arrive) and holds the line until it is acknowledged, so memory stays bounded by the queue
- * plus one batch. At page hide everything left goes out with `sendBeacon`.
+ * plus one batch. At page hide everything left goes out with `sendBeacon` as JSON text with the
+ * key in the body: `text/plain` is a CORS-safelisted type, so a beacon needs no preflight and no
+ * header (where there is no `sendBeacon`, a `keepalive` fetch of the same).
  */
 import { retryDelayMs } from './backoff.js';
-import { BEACON_LIMIT_BYTES, payloadBytes, takeBatch, type BatchLimits, type TakenBatch } from './batch.js';
-import { VantageError, messageOf, type Reporter } from './errors.js';
+import { BEACON_LIMIT_BYTES, payloadBytes, takeBatch, type BatchContext, type BatchLimits, type TakenBatch } from './batch.js';
+import type { Reporter } from './errors.js';
 import { encodeMsgpack } from './msgpack.js';
-import type { BrowserGlobals, FetchLike, NavigatorLike } from './platform.js';
+import type { NavigatorLike } from './platform.js';
 import type { BoundedQueue } from './queue.js';
 import type { Session } from './session.js';
-import { beaconBatch, postBatch, type SendOutcome, type Transport } from './transport.js';
+import { isRetryable, send, type Answer, type Link } from './transport.js';
 import type { QueuedTuple } from './tuple.js';
 import type { ClientStats } from './types.js';
+import { MSGPACK_CONTENT_TYPE } from './wire-bytes.js';
+
+/** Where batches go, below the collector's base URL. */
+export const COLLECT_PATH = '/api/v1/collect';
 
 /** 5xx answers other than these are given up after {@link MAX_SERVER_ERROR_ATTEMPTS}. */
 const OUTAGE_STATUSES = new Set([0, 408, 429, 502, 503, 504]);
@@ -23,10 +29,11 @@ export const MAX_SERVER_ERROR_ATTEMPTS = 5;
 
 /** What the pipeline needs. */
 export interface DeliveryOptions {
-  g: Pick<BrowserGlobals, 'AbortController'>;
-  fetch: FetchLike | undefined;
+  /** The way to the collector; `undefined` where there is no `fetch` (nothing is sent but beacons). */
+  link: Link | undefined;
   navigator: NavigatorLike | undefined;
   queue: BoundedQueue<Session, QueuedTuple>;
+  /** `{endpoint}/api/v1/collect`, for beacons. */
   collectUrl: string;
   key: string;
   scene: string;
@@ -35,7 +42,6 @@ export interface DeliveryOptions {
   limits: BatchLimits;
   flushAt: number;
   flushIntervalMs: number;
-  requestTimeoutMs: number;
   reporter: Reporter;
   stats: ClientStats;
   /** Called when nothing is queued, waiting or in flight any more. */
@@ -59,10 +65,8 @@ export interface Delivery {
 
 /** Create the pipeline over a queue. */
 export function createDelivery(o: DeliveryOptions): Delivery {
+  const { link, queue, stats, reporter, limits, navigator } = o;
   const random = o.random ?? Math.random;
-  const transport: Transport | undefined = o.fetch
-    ? { g: o.g, fetch: o.fetch, collectUrl: o.collectUrl, key: o.key, timeoutMs: o.requestTimeoutMs, now: o.now }
-    : undefined;
 
   /** The batch being sent or waiting for a retry. */
   let current: TakenBatch<Uint8Array> | null = null;
@@ -71,24 +75,18 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   let running: Promise<boolean> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryAfterNetworkError = false;
-  let intervalTimer: ReturnType<typeof setTimeout> | undefined;
-  let soonTimer: ReturnType<typeof setTimeout> | undefined;
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let outageReported = false;
 
-  function context(key?: string) {
-    const identity = o.identity();
-    return { scene: o.scene, sentAt: o.now(), key, anon: identity.anon, user: identity.user };
-  }
-
-  function clearTimer(timer: ReturnType<typeof setTimeout> | undefined): undefined {
-    if (timer !== undefined) clearTimeout(timer);
-    return undefined;
+  function context(key?: string): BatchContext {
+    const { anon, user } = o.identity();
+    return { scene: o.scene, sentAt: o.now(), key, anon, user };
   }
 
   function dropHead(bytes: number, limit: number): void {
-    o.queue.shift(1);
-    o.stats.droppedUndelivered++;
-    o.reporter.report(new VantageError('event_too_large', `an event encodes to ${bytes} bytes, over the ${limit}-byte batch limit; it was dropped`, { count: 1 }));
+    queue.shift(1);
+    stats.droppedUndelivered++;
+    reporter.report('event_too_large', `dropped an event of ${bytes} bytes, over the ${limit}-byte batch limit`, { count: 1 });
   }
 
   /** The next batch to send: the waiting one (with a fresh `sentAt`), else one cut from the queue. */
@@ -101,91 +99,77 @@ export function createDelivery(o: DeliveryOptions): Delivery {
       return current;
     }
     for (;;) {
-      const taken = takeBatch(o.queue, context(), o.limits, encodeMsgpack);
-      if (taken === null) return null;
-      if (taken.kind === 'batch') {
+      const taken = takeBatch(queue, context(), limits, encodeMsgpack);
+      if (taken?.kind !== 'too_large') {
         attempts = 0;
         return taken;
       }
-      dropHead(taken.bytes, o.limits.maxBytes);
+      dropHead(taken.bytes, limits.maxBytes);
     }
   }
 
-  function accepted(outcome: Extract<SendOutcome, { kind: 'accepted' }>, batch: TakenBatch<Uint8Array>): void {
-    const events = batch.batch.events.length;
-    o.stats.sentEvents += events;
-    o.stats.sentBatches++;
+  function accepted(answer: Answer, events: number): void {
+    stats.sentEvents += events;
+    stats.sentBatches++;
     outageReported = false;
     let dropped = 0;
     const reasons: Record<string, number> = {};
-    for (const [reason, n] of Object.entries(outcome.dropped)) {
+    // Counts by reason; anything else (a string, a number) has no entries of numbers.
+    for (const [reason, n] of Object.entries((answer.body?.dropped ?? {}) as object)) {
       if (typeof n !== 'number' || n <= 0) continue;
-      o.stats.droppedByCollector += n;
+      stats.droppedByCollector += n;
       if (reason === 'channel_disabled') continue;
       dropped += n;
       reasons[reason] = n;
     }
     if (dropped > 0) {
-      o.reporter.report(new VantageError('events_dropped', `the collector dropped ${dropped} of ${events} events (${Object.keys(reasons).join(', ')})`, { count: dropped, status: 202, detail: reasons }));
+      reporter.report('events_dropped', `the collector dropped ${dropped} of ${events} events (${Object.keys(reasons).join(', ')})`, { count: dropped, status: 202, detail: reasons });
     }
   }
 
-  function giveUp(batch: TakenBatch<Uint8Array>, code: 'batch_rejected' | 'delivery_failed', status: number, message: string): void {
-    const events = batch.batch.events.length;
-    o.stats.droppedUndelivered += events;
-    o.reporter.report(new VantageError(code, `a batch of ${events} events was dropped: ${message}`, { count: events, status }));
+  function giveUp(events: number, code: 'batch_rejected' | 'delivery_failed', answer: Answer, suffix = ''): void {
+    stats.droppedUndelivered += events;
+    reporter.report(code, `a batch of ${events} events was dropped: ${answer.message}${suffix}`, { count: events, status: answer.status });
   }
 
   async function run(): Promise<boolean> {
-    intervalTimer = clearTimer(intervalTimer);
-    soonTimer = clearTimer(soonTimer);
-    if (!transport) return o.queue.length === 0;
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (!link) return queue.length === 0;
     let ok = true;
-    for (;;) {
-      const batch = nextBatch();
-      if (batch === null) break;
+    for (let batch = nextBatch(); batch; batch = nextBatch()) {
       current = batch;
       attempts++;
       inFlight = true;
-      const outcome = await postBatch(transport, batch.payload);
+      const answer = await send(link, 'POST', COLLECT_PATH, batch.payload, MSGPACK_CONTENT_TYPE);
       inFlight = false;
-      if (outcome.kind === 'accepted') {
+      const events = batch.batch.events.length;
+      const { status } = answer;
+      if (status >= 200 && status < 300) {
         current = null;
-        accepted(outcome, batch);
-        continue;
-      }
-      if (outcome.kind === 'rejected') {
-        current = null;
-        ok = false;
-        giveUp(batch, 'batch_rejected', outcome.status, outcome.message);
-        continue;
-      }
-      if (!OUTAGE_STATUSES.has(outcome.status) && attempts >= MAX_SERVER_ERROR_ATTEMPTS) {
-        current = null;
-        ok = false;
-        giveUp(batch, 'delivery_failed', outcome.status, `${outcome.message} (after ${attempts} attempts)`);
+        accepted(answer, events);
         continue;
       }
       ok = false;
-      o.stats.retries++;
+      if (!isRetryable(status) || (!OUTAGE_STATUSES.has(status) && attempts >= MAX_SERVER_ERROR_ATTEMPTS)) {
+        current = null;
+        if (isRetryable(status)) giveUp(events, 'delivery_failed', answer, ` (after ${attempts} attempts)`);
+        else giveUp(events, 'batch_rejected', answer);
+        continue;
+      }
+      stats.retries++;
       if (!outageReported) {
         outageReported = true;
-        o.reporter.report(new VantageError('delivery_retrying', `sending failed (${outcome.message}); retrying with backoff`, { status: outcome.status }));
+        reporter.report('delivery_retrying', `sending failed (${answer.message}); retrying`, { status });
       }
-      retryAfterNetworkError = outcome.status === 0;
+      retryAfterNetworkError = status === 0;
       retryTimer = setTimeout(() => {
         retryTimer = undefined;
         void drain();
-      }, retryDelayMs(attempts, outcome.retryAfterMs, random));
+      }, retryDelayMs(attempts, answer.retryAfterMs, random));
       break;
     }
     return ok;
-  }
-
-  function afterRun(): void {
-    running = null;
-    if (retryTimer === undefined && o.queue.length > 0) schedule();
-    if (idle()) o.onIdle?.();
   }
 
   function drain(): Promise<boolean> {
@@ -194,39 +178,40 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     running = run()
       .catch((error: unknown) => {
         inFlight = false;
-        o.reporter.report(new VantageError('internal', `delivery failed: ${messageOf(error)}`, { cause: error }));
+        reporter.internal('delivery', error);
         return false;
       })
-      .finally(afterRun);
+      .finally(() => {
+        running = null;
+        if (retryTimer === undefined && queue.length > 0) schedule();
+        if (idle()) o.onIdle?.();
+      });
     return running;
   }
 
+  /** Send soon: at once when `flushAt` events wait, else after `flushIntervalMs`. */
   function schedule(): void {
-    if (o.queue.length >= o.flushAt) {
-      if (soonTimer === undefined) {
-        soonTimer = setTimeout(() => {
-          soonTimer = undefined;
-          void drain();
-        }, 0);
-      }
-    } else if (intervalTimer === undefined) {
-      intervalTimer = setTimeout(() => {
-        intervalTimer = undefined;
-        void drain();
-      }, o.flushIntervalMs);
-    }
+    const soon = queue.length >= o.flushAt;
+    if (flushTimer !== undefined && !soon) return;
+    clearTimeout(flushTimer);
+    flushTimer = setTimeout(() => void drain(), soon ? 0 : o.flushIntervalMs);
   }
 
   function idle(): boolean {
-    return o.queue.length === 0 && current === null && running === null;
+    return queue.length === 0 && current === null && running === null;
   }
 
   /** Send one JSON batch by beacon (or by a keepalive fetch where there is no `sendBeacon`). */
   function beacon(json: string): boolean {
-    if (beaconBatch(o.navigator, o.collectUrl, json)) return true;
-    if (o.navigator && typeof o.navigator.sendBeacon === 'function') return false;
-    if (!o.fetch) return false;
-    o.fetch(o.collectUrl, { method: 'POST', headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, body: json, keepalive: true, mode: 'cors', credentials: 'omit' }).catch(() => undefined);
+    if (typeof navigator?.sendBeacon === 'function') {
+      try {
+        return navigator.sendBeacon(o.collectUrl, json);
+      } catch {
+        return false;
+      }
+    }
+    if (!link) return false;
+    link.fetch(o.collectUrl, { method: 'POST', headers: { 'Content-Type': 'text/plain;charset=UTF-8' }, body: json, keepalive: true, mode: 'cors', credentials: 'omit' }).catch(() => undefined);
     return true;
   }
 
@@ -234,39 +219,38 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     let budget = BEACON_LIMIT_BYTES - (inFlight && current ? current.bytes : 0);
     let lost = 0;
     if (current && !inFlight) {
-      retryTimer = clearTimer(retryTimer);
-      const waiting = current;
-      const json = JSON.stringify({ ...waiting.batch, sentAt: Math.round(o.now()), key: o.key });
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      const { events } = current.batch;
+      const json = JSON.stringify({ ...current.batch, sentAt: Math.round(o.now()), key: o.key });
       const bytes = payloadBytes(json);
       if (bytes <= budget && beacon(json)) {
         budget -= bytes;
-        o.stats.beaconEvents += waiting.batch.events.length;
+        stats.beaconEvents += events.length;
         current = null;
       } else {
-        lost += waiting.batch.events.length;
+        lost += events.length;
       }
     }
-    while (o.queue.length > 0 && budget > 0) {
-      const maxBytes = Math.min(o.limits.maxBytes, budget);
-      const taken = takeBatch(o.queue, context(o.key), { maxEvents: o.limits.maxEvents, maxBytes }, JSON.stringify);
+    while (queue.length > 0 && budget > 0) {
+      const maxBytes = Math.min(limits.maxBytes, budget);
+      const taken = takeBatch(queue, context(o.key), { maxEvents: limits.maxEvents, maxBytes }, JSON.stringify);
       if (taken === null) break;
       if (taken.kind === 'too_large') {
-        if (maxBytes === o.limits.maxBytes) {
-          dropHead(taken.bytes, maxBytes);
-          continue;
-        }
-        break;
+        if (maxBytes < limits.maxBytes) break;
+        dropHead(taken.bytes, maxBytes);
+        continue;
       }
       if (!beacon(taken.payload)) {
         lost += taken.batch.events.length;
         break;
       }
       budget -= taken.bytes;
-      o.stats.beaconEvents += taken.batch.events.length;
+      stats.beaconEvents += taken.batch.events.length;
     }
-    lost += o.queue.length;
+    lost += queue.length;
     if (lost > 0) {
-      o.reporter.report(new VantageError('beacon_failed', `${lost} events could not be handed to sendBeacon at page hide (over the browser's 64 KiB limit); they are sent if the page comes back`, { count: lost }));
+      reporter.report('beacon_failed', `${lost} events could not be sent at page hide (over the 64 KiB beacon limit); they go if the page comes back`, { count: lost });
     }
     outageReported = false;
   }
@@ -276,16 +260,11 @@ export function createDelivery(o: DeliveryOptions): Delivery {
       if (retryTimer === undefined && running === null) schedule();
     },
     flush: drain,
-    beaconAll() {
-      try {
-        beaconAll();
-      } catch (error) {
-        o.reporter.report(new VantageError('internal', `page-hide delivery failed: ${messageOf(error)}`, { cause: error }));
-      }
-    },
+    beaconAll: () => reporter.guard('page-hide delivery', beaconAll),
     retryNow() {
       if (retryTimer !== undefined && retryAfterNetworkError) {
-        retryTimer = clearTimer(retryTimer);
+        clearTimeout(retryTimer);
+        retryTimer = undefined;
         void drain();
       }
     },

@@ -5,7 +5,7 @@
 
 /** What went wrong, as a stable string. */
 export type VantageErrorCode =
-  /** `createClient` options are unusable; the client does nothing. */
+  /** `createClient` options are unusable (the client does nothing), or an argument of `identify`, `setSessionInfo` or `registerProxy` is (it is ignored). */
   | 'invalid_options'
   /** `track()` got an unknown type or fields that break the wire schema; the event was dropped. */
   | 'invalid_event'
@@ -27,10 +27,24 @@ export type VantageErrorCode =
   | 'beacon_failed'
   /** The scene's capture config could not be read; opt-in channels stay off. */
   | 'config_failed'
+  /** The collector refused the scene proxy (a 4xx), or it could not be reached after a few attempts. */
+  | 'proxy_failed'
   /** `track()` after `stop()`. */
   | 'stopped'
   /** A bug in the SDK, caught at its boundary. */
   | 'internal';
+
+/** What an error cost and where it came from, besides its code and message. */
+export interface ErrorExtra {
+  /** Events this error cost. */
+  count?: number;
+  /** HTTP status (0 for a network error). */
+  status?: number;
+  /** Extra facts, for logs. */
+  detail?: Record<string, unknown>;
+  /** What was thrown, when something was. */
+  cause?: unknown;
+}
 
 /** An error reported by the client. */
 export class VantageError extends Error {
@@ -44,7 +58,7 @@ export class VantageError extends Error {
   constructor(
     readonly code: VantageErrorCode,
     message: string,
-    extra: { count?: number; status?: number; detail?: Record<string, unknown>; cause?: unknown } = {},
+    extra: ErrorExtra = {},
   ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'VantageError';
@@ -59,7 +73,12 @@ export const MAX_CONSOLE_WARNINGS = 20;
 
 /** Reports errors to the host; never throws. */
 export interface Reporter {
-  report(error: VantageError): void;
+  /** Report an error (as a {@link VantageError}). */
+  report(code: VantageErrorCode, message: string, extra?: ErrorExtra): void;
+  /** Run `fn`; what it throws is reported as `internal` ("`what` failed: …"), never rethrown. */
+  guard(what: string, fn: () => void): void;
+  /** Report what `what` threw as `internal`. */
+  internal(what: string, thrown: unknown): void;
 }
 
 /** A reporter over the `onError` option and a rate-limited console. */
@@ -68,13 +87,14 @@ export function createReporter(
   console: { warn(...args: unknown[]): void } | undefined,
 ): Reporter {
   let warnings = 0;
-  return {
-    report(error) {
+  const reporter: Reporter = {
+    report(code, message, extra) {
+      const error = new VantageError(code, message, extra);
       if (console && warnings < MAX_CONSOLE_WARNINGS) {
         warnings++;
-        const suffix = warnings === MAX_CONSOLE_WARNINGS ? ' (further warnings are silenced; onError still hears them)' : '';
+        const suffix = warnings === MAX_CONSOLE_WARNINGS ? ' (more go to onError only)' : '';
         try {
-          console.warn(`[vantage] ${error.message}${suffix}`);
+          console.warn(`[vantage] ${message}${suffix}`);
         } catch {
           // a broken console must not break the host
         }
@@ -87,7 +107,18 @@ export function createReporter(
         }
       }
     },
+    guard(what, fn) {
+      try {
+        fn();
+      } catch (thrown) {
+        reporter.internal(what, thrown);
+      }
+    },
+    internal(what, thrown) {
+      reporter.report('internal', `${what} failed: ${messageOf(thrown)}`, { cause: thrown });
+    },
   };
+  return reporter;
 }
 
 /** The message of anything thrown. */

@@ -9,6 +9,7 @@ export { BEACON_LIMIT_BYTES } from './batch.js';
 export { MAX_PROPS_BYTES } from './custom-props.js';
 export { SDK_VERSION } from './version.js';
 export type { RemoteConfig } from './remote-config.js';
+export { hashSceneProxy, type SceneProxy, type SceneProxyMesh } from './scene-proxy.js';
 export type {
   ClientOptions,
   VantageClient,

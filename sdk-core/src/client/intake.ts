@@ -2,8 +2,10 @@
  * The way into the queue: the app's `beforeSend` hook, the schema check, the bounded queue.
  * An event that fails any step is dropped, counted in the stats and reported; nothing throws.
  */
-import { EVENT_BY_TYPE, isEventType, type AnyEventDef, type CaptureFlags, type VantageEvent } from '../schema/registry.js';
-import { VantageError, messageOf, type Reporter } from './errors.js';
+import type { CaptureFlags, VantageEvent } from '../schema/registry.js';
+import { normaliseProps } from './custom-props.js';
+import { messageOf, type Reporter } from './errors.js';
+import { specOf, type EventSpec } from './events.js';
 import type { BoundedQueue } from './queue.js';
 import type { Session } from './session.js';
 import { toQueuedTuple, type QueuedTuple } from './tuple.js';
@@ -25,9 +27,9 @@ export interface IntakeOptions {
 /** The intake's handle. */
 export interface Intake {
   /** Hook, check and queue one event of `owner` at `t`; returns its queued tuple, or `undefined` when dropped. */
-  enqueue(def: AnyEventDef, fields: Readonly<Record<string, unknown>>, t: number, owner: Session): QueuedTuple | undefined;
-  /** The schema check of `fields` as an event of `def`: `null` when valid, else why not. */
-  check(def: AnyEventDef, fields: Readonly<Record<string, unknown>>): string | null;
+  enqueue(spec: EventSpec, fields: Readonly<Record<string, unknown>>, t: number, owner: Session): QueuedTuple | undefined;
+  /** The schema check of `fields` as an event of `spec`: `null` when valid, else why not. */
+  check(spec: EventSpec, fields: Readonly<Record<string, unknown>>): string | null;
   /** Drop an event the app passed wrongly, and say why. */
   invalid(message: string): void;
   /** Report the events an overflow episode cost, if one is under way (also at page hide and stop). */
@@ -36,88 +38,75 @@ export interface Intake {
 
 /** Create the intake over a queue. */
 export function createIntake(o: IntakeOptions): Intake {
-  const checks = new Map<AnyEventDef, FieldsCheck>();
+  const { queue, stats, reporter } = o;
+  const checks = new Map<EventSpec, FieldsCheck>();
   let overflowing = false;
 
-  function check(def: AnyEventDef, fields: Readonly<Record<string, unknown>>): string | null {
-    let compiled = checks.get(def);
-    if (!compiled) {
-      compiled = compileFieldsCheck(def);
-      checks.set(def, compiled);
-    }
+  function check(spec: EventSpec, fields: Readonly<Record<string, unknown>>): string | null {
+    let compiled = checks.get(spec);
+    if (!compiled) checks.set(spec, (compiled = compileFieldsCheck(spec)));
     return compiled(fields);
   }
 
-  function invalid(message: string): void {
-    o.stats.droppedInvalid++;
-    o.reporter.report(new VantageError('invalid_event', `${message}; the event was dropped`, { count: 1 }));
+  /** Count and report an event dropped for `message`. */
+  function drop(code: 'invalid_event' | 'before_send', message: string, cause?: unknown): undefined {
+    stats.droppedInvalid++;
+    reporter.report(code, `${message}; the event was dropped`, { count: 1, cause });
+    return undefined;
   }
 
   function reportOverflow(): void {
     if (!overflowing) return;
     overflowing = false;
-    const dropped = o.queue.takeOverflow();
-    if (dropped > 0) {
-      o.reporter.report(new VantageError('queue_overflow', `the queue was full (${o.queue.capacity} events): the ${dropped} oldest events were dropped`, { count: dropped }));
-    }
-  }
-
-  /** The event after the hook: its definition, fields and time, or `undefined` when dropped. */
-  function hooked(hook: BeforeSend, def: AnyEventDef, fields: Readonly<Record<string, unknown>>, t: number) {
-    let result: VantageEvent | null;
-    try {
-      result = hook({ ...fields, type: def.type, t } as VantageEvent);
-    } catch (error) {
-      o.stats.droppedInvalid++;
-      o.reporter.report(new VantageError('before_send', `beforeSend threw on a ${def.type} event (${messageOf(error)}); the event was dropped`, { count: 1, cause: error }));
-      return undefined;
-    }
-    if (result === null || result === undefined) {
-      o.stats.droppedByHook++;
-      return undefined;
-    }
-    const type: unknown = typeof result === 'object' ? (result as { type?: unknown }).type : undefined;
-    if (typeof type !== 'string' || !isEventType(type)) {
-      o.stats.droppedInvalid++;
-      o.reporter.report(new VantageError('before_send', `beforeSend returned something that is not an event for a ${def.type} event; the event was dropped`, { count: 1 }));
-      return undefined;
-    }
-    const chosen: AnyEventDef = EVENT_BY_TYPE[type];
-    if (chosen !== def && !o.capture()[chosen.type]) {
-      o.stats.droppedDisabled++;
-      return undefined;
-    }
-    const time = typeof result.t === 'number' && Number.isFinite(result.t) ? result.t : t;
-    return { def: chosen, fields: result as unknown as Readonly<Record<string, unknown>>, t: time };
-  }
-
-  /** Check and queue an event (after the hook, if any). */
-  function accept(def: AnyEventDef, fields: Readonly<Record<string, unknown>>, t: number, owner: Session): QueuedTuple | undefined {
-    const problem = check(def, fields);
-    if (problem !== null) {
-      invalid(problem);
-      return undefined;
-    }
-    const tuple = toQueuedTuple(def, fields, t);
-    if (o.queue.push(owner, tuple)) {
-      if (overflowing) reportOverflow();
-    } else {
-      overflowing = true;
-      o.stats.droppedOverflow++;
-    }
-    o.stats.queuedTotal++;
-    o.queued();
-    return tuple;
+    const dropped = queue.takeOverflow();
+    if (dropped > 0) reporter.report('queue_overflow', `queue full (${queue.capacity} events): dropped the ${dropped} oldest`, { count: dropped });
   }
 
   return {
     check,
-    invalid,
+    invalid: (message) => void drop('invalid_event', message),
     reportOverflow,
-    enqueue(def, fields, t, owner) {
-      if (!o.beforeSend) return accept(def, fields, t, owner);
-      const result = hooked(o.beforeSend, def, fields, t);
-      return result ? accept(result.def, result.fields, result.t, owner) : undefined;
+    enqueue(spec, fields, t, owner) {
+      if (o.beforeSend) {
+        let result: unknown;
+        try {
+          result = o.beforeSend({ ...fields, type: spec.type, t } as VantageEvent);
+        } catch (error) {
+          return drop('before_send', `beforeSend threw on a ${spec.type} event (${messageOf(error)})`, error);
+        }
+        if (result === null || result === undefined) {
+          stats.droppedByHook++;
+          return undefined;
+        }
+        const event = result as Readonly<Record<string, unknown>>;
+        const chosen = specOf(event.type);
+        if (!chosen) return drop('before_send', `beforeSend returned no event for a ${spec.type} event`);
+        if (chosen !== spec && !o.capture()[chosen.type]) {
+          stats.droppedDisabled++;
+          return undefined;
+        }
+        if (typeof event.t === 'number' && Number.isFinite(event.t)) t = event.t;
+        spec = chosen;
+        fields = event;
+        // The hook may have put something into props that JSON (and so the wire) cannot carry.
+        if (spec.type === 'custom' && event.props !== undefined) {
+          const props = normaliseProps(event.props);
+          if (!props.ok) return drop('before_send', `beforeSend returned a custom event whose ${props.message}`);
+          fields = { ...event, props: props.props };
+        }
+      }
+      const problem = check(spec, fields);
+      if (problem !== null) return drop('invalid_event', problem);
+      const tuple = toQueuedTuple(spec, fields, t);
+      if (queue.push(owner, tuple)) {
+        if (overflowing) reportOverflow();
+      } else {
+        overflowing = true;
+        stats.droppedOverflow++;
+      }
+      stats.queuedTotal++;
+      o.queued();
+      return tuple;
     },
   };
 }

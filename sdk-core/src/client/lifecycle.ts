@@ -4,7 +4,6 @@
  * Input listeners are passive and only note the time.
  */
 import type { BrowserGlobals, EventTargetLike, PageTransitionEventLike } from './platform.js';
-import { windowTarget } from './platform.js';
 
 /** User input that counts as activity for the inactivity timeout. */
 export const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'scroll'] as const;
@@ -29,27 +28,23 @@ export interface Lifecycle {
 
 /** Follow the page; every handler is guarded so no listener ever throws into the page. */
 export function followPage(g: BrowserGlobals, handlers: LifecycleHandlers, guard: (what: string, fn: () => void) => void): Lifecycle {
-  const win = windowTarget(g);
-  const doc = g.document && typeof g.document.addEventListener === 'function' ? g.document : undefined;
+  const win = g as Partial<EventTargetLike>;
+  const doc = g.document;
   const removers: Array<() => void> = [];
   const inputRemovers: Array<() => void> = [];
 
-  function on(target: EventTargetLike | undefined, type: string, fn: (event: PageTransitionEventLike) => void, list: Array<() => void>, passive = false): void {
-    if (!target) return;
-    const options = { capture: true, passive };
-    target.addEventListener(type, fn, options);
-    list.push(() => target.removeEventListener(type, fn, { capture: true }));
+  /** Listen (in the capture phase) where there is something to listen to: not in workers or Node. */
+  function on(target: Partial<EventTargetLike> | undefined, type: string, fn: (event: PageTransitionEventLike) => void, list: Array<() => void>, passive = false): void {
+    if (typeof target?.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') return;
+    const listening = target as EventTargetLike;
+    listening.addEventListener(type, fn, { capture: true, passive });
+    list.push(() => listening.removeEventListener(type, fn, { capture: true }));
   }
 
   on(win, 'pagehide', (e) => guard('pagehide', () => handlers.pageHide(e.persisted === true)), removers);
   on(win, 'pageshow', (e) => guard('pageshow', () => handlers.pageShow(e.persisted === true)), removers);
   on(win, 'online', () => guard('online', handlers.online), removers);
-  on(
-    doc,
-    'visibilitychange',
-    () => guard('visibilitychange', () => (doc?.visibilityState === 'hidden' ? handlers.hidden() : handlers.visible())),
-    removers,
-  );
+  on(doc, 'visibilitychange', () => guard('visibilitychange', () => (doc?.visibilityState === 'hidden' ? handlers.hidden() : handlers.visible())), removers);
   const input = () => guard('input', handlers.input);
   for (const type of ACTIVITY_EVENTS) on(win, type, input, inputRemovers, true);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_BY_TYPE } from '../schema/index.js';
 import { minimiseUrl, originOf, sessionStartFields } from './page-info.js';
 import { compileFieldsCheck } from './validate.js';
+import { specOf, type EventSpec } from './events.js';
 
 describe('session_start page info', () => {
   it('keeps origin, path and utm_* of the URL, nothing else', () => {
@@ -29,9 +29,9 @@ describe('session_start page info', () => {
       undefined,
     );
     expect(fields).toEqual({ url: 'https://shop.example/p', viewportW: 16384, viewportH: 1, dpr100: 25, sdk: 'core/0.1.0', referrer: 'https://ref.example', lang: 'en-GB' });
-    expect(compileFieldsCheck(EVENT_BY_TYPE.session_start)(fields as unknown as Record<string, unknown>)).toBeNull();
+    expect(compileFieldsCheck(specOf('session_start') as EventSpec)(fields as unknown as Record<string, unknown>)).toBeNull();
     const bare = sessionStartFields({}, 'core/0.1.0', 'software');
-    expect(compileFieldsCheck(EVENT_BY_TYPE.session_start)(bare as unknown as Record<string, unknown>)).toBeNull();
+    expect(compileFieldsCheck(specOf('session_start') as EventSpec)(bare as unknown as Record<string, unknown>)).toBeNull();
     expect(bare).not.toHaveProperty('referrer');
   });
 });

@@ -4,7 +4,7 @@
  * GPU string (a connector may add a coarse class).
  */
 import type { EventFields } from './types.js';
-import type { BrowserGlobals } from './platform.js';
+import type { BrowserGlobals, UrlLike } from './platform.js';
 
 /** Longest URL the wire takes. */
 const MAX_URL = 2048;
@@ -14,31 +14,30 @@ function clampInt(value: number | undefined, min: number, max: number, fallback:
   return Math.min(max, Math.max(min, Math.round(value)));
 }
 
-/** `href` reduced to origin + path + `utm_*` parameters; `undefined` when it is not a URL. */
-export function minimiseUrl(g: Pick<BrowserGlobals, 'URL'>, href: string | undefined): string | undefined {
-  if (!href || !g.URL) return undefined;
+/** `href` parsed, when it is a URL with an origin. */
+function parse(g: Pick<BrowserGlobals, 'URL'>, href: string | undefined): UrlLike | undefined {
   try {
-    const url = new g.URL(href);
-    if (url.origin === 'null') return undefined;
-    let query = '';
-    url.searchParams.forEach((value, name) => {
-      if (name.startsWith('utm_')) query += `${query ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
-    });
-    return (url.origin + url.pathname + query).slice(0, MAX_URL);
+    const url = href && g.URL ? new g.URL(href) : undefined;
+    return url?.origin === 'null' ? undefined : url;
   } catch {
     return undefined;
   }
 }
 
+/** `href` reduced to origin + path + `utm_*` parameters; `undefined` when it is not a URL. */
+export function minimiseUrl(g: Pick<BrowserGlobals, 'URL'>, href: string | undefined): string | undefined {
+  const url = parse(g, href);
+  if (!url) return undefined;
+  let query = '';
+  url.searchParams.forEach((value, name) => {
+    if (name.startsWith('utm_')) query += `${query ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+  });
+  return (url.origin + url.pathname + query).slice(0, MAX_URL);
+}
+
 /** The origin of `href`, `undefined` when there is none. */
 export function originOf(g: Pick<BrowserGlobals, 'URL'>, href: string | undefined): string | undefined {
-  if (!href || !g.URL) return undefined;
-  try {
-    const origin = new g.URL(href).origin;
-    return origin === 'null' ? undefined : origin.slice(0, MAX_URL);
-  } catch {
-    return undefined;
-  }
+  return parse(g, href)?.origin.slice(0, MAX_URL);
 }
 
 /** The fields of a `session_start` for the page as it is now. */

@@ -18,7 +18,7 @@ export interface AbortSignalLike {
 
 /** The request options the client passes to `fetch`. */
 export interface FetchInit {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   headers: Record<string, string>;
   body?: Uint8Array | string;
   keepalive?: boolean;
@@ -70,6 +70,12 @@ export interface BrowserGlobals {
   readonly removeEventListener?: EventTargetLike['removeEventListener'];
   readonly console?: { warn(...args: unknown[]): void };
   readonly URL?: new (url: string) => UrlLike;
+  readonly TextEncoder?: new () => TextEncoderLike;
+}
+
+/** `TextEncoder`, as far as the client uses it. */
+export interface TextEncoderLike {
+  encode(input: string): Uint8Array;
 }
 
 /** The parts of a parsed `URL` the client reads. */
@@ -82,11 +88,4 @@ export interface UrlLike {
 /** The current global object seen through {@link BrowserGlobals}. */
 export function browserGlobals(): BrowserGlobals {
   return globalThis as unknown as BrowserGlobals;
-}
-
-/** The window as an event target, when there is one (not in workers or Node). */
-export function windowTarget(g: BrowserGlobals): EventTargetLike | undefined {
-  return typeof g.addEventListener === 'function' && typeof g.removeEventListener === 'function'
-    ? (g as unknown as EventTargetLike)
-    : undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedQueue } from './queue.js';
+import { createBoundedQueue, type BoundedQueue } from './queue.js';
 
 function contents<O, T>(q: BoundedQueue<O, T>): Array<[O, T]> {
   return Array.from({ length: q.length }, (_, i) => [q.ownerAt(i), q.itemAt(i)] as [O, T]);
@@ -7,7 +7,7 @@ function contents<O, T>(q: BoundedQueue<O, T>): Array<[O, T]> {
 
 describe('BoundedQueue', () => {
   it('keeps order and never holds more than its capacity, dropping the oldest', () => {
-    const q = new BoundedQueue<string, number>(3);
+    const q = createBoundedQueue<string, number>(3);
     expect(q.push('a', 1)).toBe(true);
     expect(q.push('a', 2)).toBe(true);
     expect(q.push('b', 3)).toBe(true);
@@ -20,7 +20,7 @@ describe('BoundedQueue', () => {
   });
 
   it('wraps around many times without losing or reordering anything', () => {
-    const q = new BoundedQueue<number, number>(7);
+    const q = createBoundedQueue<number, number>(7);
     let next = 0;
     let expected = 0;
     for (let round = 0; round < 100; round++) {
@@ -39,7 +39,7 @@ describe('BoundedQueue', () => {
   });
 
   it('counts drops exactly under sustained overflow and releases references on shift', () => {
-    const q = new BoundedQueue<object, object>(1000);
+    const q = createBoundedQueue<object, object>(1000);
     for (let i = 0; i < 5000; i++) q.push({}, { i });
     expect(q.length).toBe(1000);
     expect(q.takeOverflow()).toBe(4000);

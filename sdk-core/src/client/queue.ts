@@ -5,72 +5,65 @@
  */
 
 /** A bounded FIFO of `(owner, item)` pairs that drops its oldest pair when full. */
-export class BoundedQueue<O, T> {
-  private readonly owners: Array<O | undefined>;
-  private readonly items: Array<T | undefined>;
-  private head = 0;
-  private size = 0;
-  /** Items dropped because the queue was full, since the last {@link takeOverflow}. */
-  private overflow = 0;
-
-  /** A queue of at most `capacity` items (at least 1). */
-  constructor(readonly capacity: number) {
-    const n = Math.max(1, Math.floor(capacity));
-    this.owners = new Array<O | undefined>(n);
-    this.items = new Array<T | undefined>(n);
-    this.capacity = n;
-  }
-
+export interface BoundedQueue<O, T> {
+  /** Most items it holds (at least 1). */
+  readonly capacity: number;
   /** Items in the queue. */
-  get length(): number {
-    return this.size;
-  }
-
+  readonly length: number;
   /** Append an item; when full, drop the oldest first. Returns false when something was dropped. */
-  push(owner: O, item: T): boolean {
-    let dropped = false;
-    if (this.size === this.capacity) {
-      this.shift(1);
-      this.overflow++;
-      dropped = true;
-    }
-    const at = (this.head + this.size) % this.capacity;
-    this.owners[at] = owner;
-    this.items[at] = item;
-    this.size++;
-    return !dropped;
-  }
-
+  push(owner: O, item: T): boolean;
   /** The owner of the `i`-th item from the head. */
-  ownerAt(i: number): O {
-    return this.owners[(this.head + i) % this.capacity] as O;
-  }
-
+  ownerAt(i: number): O;
   /** The `i`-th item from the head. */
-  itemAt(i: number): T {
-    return this.items[(this.head + i) % this.capacity] as T;
-  }
-
+  itemAt(i: number): T;
   /** Remove `n` items from the head. */
-  shift(n: number): void {
-    const count = Math.min(n, this.size);
-    for (let k = 0; k < count; k++) {
-      this.owners[this.head] = undefined;
-      this.items[this.head] = undefined;
-      this.head = (this.head + 1) % this.capacity;
-    }
-    this.size -= count;
-  }
-
+  shift(n: number): void;
   /** Drop everything (without counting it as overflow). */
-  clear(): void {
-    this.shift(this.size);
+  clear(): void;
+  /** Items dropped because the queue was full since the last call; resets the count. */
+  takeOverflow(): number;
+}
+
+/** A queue of at most `capacity` items (at least 1). */
+export function createBoundedQueue<O, T>(capacity: number): BoundedQueue<O, T> {
+  const n = Math.max(1, Math.floor(capacity));
+  const owners = new Array<O | undefined>(n);
+  const items = new Array<T | undefined>(n);
+  let head = 0;
+  let size = 0;
+  let overflow = 0;
+
+  function shift(count: number): void {
+    for (count = Math.min(count, size); count > 0; count--, size--) {
+      owners[head] = items[head] = undefined;
+      head = (head + 1) % n;
+    }
   }
 
-  /** Overflow drops since the last call, and reset the count. */
-  takeOverflow(): number {
-    const n = this.overflow;
-    this.overflow = 0;
-    return n;
-  }
+  return {
+    capacity: n,
+    get length() {
+      return size;
+    },
+    push(owner, item) {
+      const full = size === n;
+      if (full) {
+        shift(1);
+        overflow++;
+      }
+      const at = (head + size++) % n;
+      owners[at] = owner;
+      items[at] = item;
+      return !full;
+    },
+    ownerAt: (i) => owners[(head + i) % n] as O,
+    itemAt: (i) => items[(head + i) % n] as T,
+    shift,
+    clear: () => shift(size),
+    takeOverflow() {
+      const dropped = overflow;
+      overflow = 0;
+      return dropped;
+    },
+  };
 }

@@ -4,11 +4,11 @@
  * channel off — and it falls back to it when the answer is unusable. Always-on channels stay on
  * whatever the answer says.
  */
-import { DEFAULT_CAPTURE_FLAGS, EVENT_DEFS, type CaptureFlags, type EventType } from '../schema/registry.js';
-import { parseRetryAfter, retryDelayMs } from './backoff.js';
-import { VantageError, type Reporter } from './errors.js';
-import type { BrowserGlobals, FetchLike } from './platform.js';
-import { endpointUrl, fetchWithTimeout, isRetryableStatus } from './transport.js';
+import type { CaptureFlags } from '../schema/registry.js';
+import { retryDelayMs } from './backoff.js';
+import type { Reporter } from './errors.js';
+import { captureFlags, DEFAULT_CAPTURE } from './events.js';
+import { isRetryable, send, type Link } from './transport.js';
 
 /** A scene's capture settings as the collector serves them. */
 export interface RemoteConfig {
@@ -18,74 +18,28 @@ export interface RemoteConfig {
   readonly capture: CaptureFlags;
   /** Sampling rates by name, 0..1, as the operator set them (interpreted by connectors). */
   readonly sampling: Readonly<Record<string, number>>;
+  /** The hash of the scene proxy the collector holds (see `registerProxy`), `null` when it holds none. */
+  readonly proxyHash: string | null;
 }
-
-/** The outcome of one config request. */
-export type ConfigOutcome =
-  | { ok: true; config: RemoteConfig }
-  | { ok: false; retry: boolean; retryAfterMs: number | undefined; message: string; status: number };
 
 /** The config of a scene nobody configured: the strict default. */
 export function defaultConfig(scene: string): RemoteConfig {
-  return { scene, capture: DEFAULT_CAPTURE_FLAGS, sampling: {} };
+  return { scene, capture: DEFAULT_CAPTURE, sampling: {}, proxyHash: null };
 }
 
-/** Read a config answer; unknown channels and non-boolean flags are ignored. */
+function objectOr(value: unknown): Readonly<Record<string, unknown>> {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
+
+/** Read a config answer; unknown channels, non-boolean flags and rates outside 0..1 are ignored. */
 export function parseConfig(body: unknown, scene: string): RemoteConfig {
-  const input = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const capture = input.capture !== null && typeof input.capture === 'object' ? (input.capture as Record<string, unknown>) : {};
-  const flags = {} as Record<EventType, boolean>;
-  for (const def of EVENT_DEFS) flags[def.type] = def.optIn ? capture[def.type] === true : true;
+  const input = objectOr(body);
   const sampling: Record<string, number> = {};
-  const rawSampling = input.sampling !== null && typeof input.sampling === 'object' ? (input.sampling as Record<string, unknown>) : {};
-  for (const [name, rate] of Object.entries(rawSampling)) {
+  for (const [name, rate] of Object.entries(objectOr(input.sampling))) {
     if (typeof rate === 'number' && rate >= 0 && rate <= 1) sampling[name] = rate;
   }
-  return { scene, capture: flags, sampling };
-}
-
-/** Everything a config request needs. */
-export interface ConfigRequest {
-  g: Pick<BrowserGlobals, 'AbortController'>;
-  fetch: FetchLike;
-  endpoint: string;
-  key: string;
-  scene: string;
-  timeoutMs: number;
-  now: () => number;
-}
-
-/** Ask the collector for the scene's config once. Never throws. */
-export async function fetchRemoteConfig(request: ConfigRequest): Promise<ConfigOutcome> {
-  const url = `${endpointUrl(request.endpoint, '/api/v1/config')}?scene=${encodeURIComponent(request.scene)}`;
-  try {
-    const response = await fetchWithTimeout(
-      request.g,
-      request.fetch,
-      url,
-      { method: 'GET', headers: { Authorization: `Bearer ${request.key}` }, mode: 'cors', credentials: 'omit' },
-      request.timeoutMs,
-    );
-    const text = await response.text();
-    if (response.status === 200) {
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return { ok: false, retry: true, retryAfterMs: undefined, message: 'the config answer is not JSON', status: 200 };
-      }
-      return { ok: true, config: parseConfig(body, request.scene) };
-    }
-    return {
-      ok: false,
-      retry: isRetryableStatus(response.status),
-      retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), request.now()),
-      message: `${response.status} ${text.slice(0, 200)}`,
-      status: response.status,
-    };
-  } catch (error) {
-    return { ok: false, retry: true, retryAfterMs: undefined, message: `network error: ${error instanceof Error ? error.message : String(error)}`, status: 0 };
-  }
+  const proxyHash = typeof input.proxyHash === 'string' ? input.proxyHash : null;
+  return { scene, capture: captureFlags(objectOr(input.capture)), sampling, proxyHash };
 }
 
 /** The client's view of the scene's config: the flags in force, and who listens for changes. */
@@ -96,43 +50,54 @@ export interface ConfigLoader {
   readonly capture: CaptureFlags;
   /** Ask the collector (again); failures are retried with backoff, 4xx are reported and final. */
   load(): void;
+  /**
+   * The config once the collector answered (at once when it already has): `undefined` when the
+   * request failed for good (a 4xx), when there is no `fetch`, or after {@link dispose}.
+   */
+  ready(): Promise<RemoteConfig | undefined>;
   /** Listen for answers; called at once when one is known. Returns the function that stops listening. */
   subscribe(listener: (config: RemoteConfig) => void): () => void;
-  /** Stop retrying. */
+  /** Stop retrying; pending {@link ready} calls resolve `undefined`. */
   dispose(): void;
 }
 
-/** A loader for one scene; `request` is `undefined` where there is no `fetch` (the default stays). */
-export function createConfigLoader(
-  scene: string,
-  request: ConfigRequest | undefined,
-  reporter: Reporter,
-  guard: (what: string, fn: () => void) => void,
-): ConfigLoader {
+/** A loader for one scene; `link` is `undefined` where there is no `fetch` (the default stays). */
+export function createConfigLoader(scene: string, link: Link | undefined, reporter: Reporter): ConfigLoader {
   const listeners = new Set<(config: RemoteConfig) => void>();
+  const waiting: Array<(config: RemoteConfig | undefined) => void> = [];
   let config: RemoteConfig | undefined;
-  let capture = defaultConfig(scene).capture;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
+  let failed = false;
+
+  function settle(answer: RemoteConfig | undefined): void {
+    for (const resolve of waiting.splice(0)) resolve(answer);
+  }
 
   async function load(attempt: number): Promise<void> {
-    if (!request || disposed) return;
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    const outcome = await fetchRemoteConfig(request);
+    if (!link || disposed) return;
+    clearTimeout(timer);
+    failed = false;
+    const answer = await send(link, 'GET', `/api/v1/config?scene=${encodeURIComponent(scene)}`);
     if (disposed) return;
-    if (outcome.ok) {
-      config = outcome.config;
-      capture = outcome.config.capture;
-      const answer = outcome.config;
-      for (const listener of listeners) guard('onConfig', () => listener(answer));
+    if (answer.status === 200 && answer.body) {
+      const known = (config = parseConfig(answer.body, scene));
+      settle(known);
+      for (const listener of listeners) reporter.guard('onConfig', () => listener(known));
       return;
     }
-    if (attempt === 1 || !outcome.retry) {
-      const next = outcome.retry ? 'retrying' : 'giving up';
-      reporter.report(new VantageError('config_failed', `the scene config could not be read (${outcome.message}); opt-in channels stay off, ${next}`, { status: outcome.status }));
+    // A 200 that is not a JSON object is retried like an outage.
+    const retry = answer.status === 200 || isRetryable(answer.status);
+    if (attempt === 1 || !retry) {
+      const why = answer.status === 200 ? 'the answer is not JSON' : answer.message;
+      reporter.report('config_failed', `scene config unreadable (${why}); opt-in channels stay off, ${retry ? 'retrying' : 'giving up'}`, { status: answer.status });
     }
-    if (outcome.retry) timer = setTimeout(() => void load(attempt + 1), retryDelayMs(attempt, outcome.retryAfterMs));
+    if (retry) {
+      timer = setTimeout(() => void load(attempt + 1), retryDelayMs(attempt, answer.retryAfterMs));
+    } else {
+      failed = true;
+      settle(undefined);
+    }
   }
 
   return {
@@ -140,21 +105,26 @@ export function createConfigLoader(
       return config;
     },
     get capture() {
-      return capture;
+      return config?.capture ?? DEFAULT_CAPTURE;
     },
     load: () => void load(1),
+    ready() {
+      if (config) return Promise.resolve(config);
+      if (failed || disposed || !link) return Promise.resolve(undefined);
+      return new Promise((resolve) => waiting.push(resolve));
+    },
     subscribe(listener) {
       listeners.add(listener);
       const known = config;
-      if (known) guard('onConfig', () => listener(known));
+      if (known) reporter.guard('onConfig', () => listener(known));
       return () => {
         listeners.delete(listener);
       };
     },
     dispose() {
       disposed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
+      clearTimeout(timer);
+      settle(undefined);
     },
   };
 }

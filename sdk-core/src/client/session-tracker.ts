@@ -12,14 +12,17 @@
  * (Waiting for a real unload instead would lose the end of every session whose page stays in
  * the cache until it is evicted, which runs no code.)
  */
-import { EVENT_BY_TYPE } from '../schema/registry.js';
-import { MAX_DURATION_MS } from '../schema/units.js';
+import { MAX_DURATION_MS } from '../schema/scalars.js';
+import { specOf, type EventSpec } from './events.js';
 import type { Intake } from './intake.js';
 import { sessionStartFields } from './page-info.js';
 import type { BrowserGlobals } from './platform.js';
 import { startSession, type Session } from './session.js';
 import { toQueuedTuple, type QueuedTuple } from './tuple.js';
 import type { SessionInfo } from './types.js';
+
+const START = specOf('session_start') as EventSpec;
+const END = specOf('session_end') as EventSpec;
 
 /** Why a session ended (the wire's `session_end.reason`). */
 export type SessionEndReason = 'pagehide' | 'inactivity' | 'stop';
@@ -65,57 +68,58 @@ export interface SessionTracker {
 
 /** Start tracking sessions; the first one starts now. */
 export function createSessionTracker(o: SessionTrackerOptions): SessionTracker {
+  const { intake, inactivityMs: limit } = o;
+  const info = { ...o.info };
   let session: Session | undefined;
   /** The live session's start tuple and fields, while they may still be patched. */
   let start: { session: Session; tuple: QueuedTuple; fields: Record<string, unknown> } | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
-  const info = { ...o.info };
 
-  function arm(ms: number): void {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = disposed ? undefined : setTimeout(() => o.guard('inactivity check', checkIdle), ms);
+  const live = (): Session | undefined => (session && !session.ended ? session : undefined);
+
+  /** Check for inactivity in `ms`; without `ms`, stop checking. */
+  function arm(ms?: number): void {
+    clearTimeout(timer);
+    timer = disposed || ms === undefined ? undefined : setTimeout(() => o.guard('inactivity check', checkIdle), ms);
   }
 
   function begin(t: number): Session {
     const next = startSession(o.g, t);
     session = next;
     const fields = sessionStartFields(o.g, info.sdk, info.gpu) as unknown as Record<string, unknown>;
-    const tuple = o.intake.enqueue(EVENT_BY_TYPE.session_start, fields, t, next);
-    start = tuple ? { session: next, tuple, fields } : undefined;
-    arm(o.inactivityMs);
+    const tuple = intake.enqueue(START, fields, t, next);
+    start = tuple && { session: next, tuple, fields };
+    arm(limit);
     return next;
   }
 
   function end(reason: SessionEndReason, t: number): void {
-    const live = session;
-    if (!live || live.ended) return;
-    live.ended = true;
-    const durationMs = Math.min(MAX_DURATION_MS, Math.max(0, Math.round(t - live.startedAt)));
-    o.intake.enqueue(EVENT_BY_TYPE.session_end, { reason, durationMs }, t, live);
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
+    const ending = live();
+    if (!ending) return;
+    ending.ended = true;
+    intake.enqueue(END, { reason, durationMs: Math.min(MAX_DURATION_MS, Math.max(0, Math.round(t - ending.startedAt))) }, t, ending);
+    arm();
   }
 
+  /** End the live session if it has been idle for the limit, else check again when it would be. */
   function checkIdle(): void {
-    timer = undefined;
-    if (disposed || !session || session.ended) return;
+    const current = live();
+    if (disposed || !current) return;
     const t = o.now();
-    const idle = t - session.lastActivityAt;
-    if (idle >= o.inactivityMs) {
-      end('inactivity', t);
-      o.idled();
-    } else {
-      arm(o.inactivityMs - idle);
-    }
+    const idle = t - current.lastActivityAt;
+    if (idle < limit) return arm(limit - idle);
+    end('inactivity', t);
+    o.idled();
   }
 
   function at(t: number, activity: boolean): Session | undefined {
-    if (session && !session.ended) {
-      if (!activity) return session;
-      if (t - session.lastActivityAt < o.inactivityMs) {
-        session.lastActivityAt = t;
-        return session;
+    const current = live();
+    if (current) {
+      if (!activity) return current;
+      if (t - current.lastActivityAt < limit) {
+        current.lastActivityAt = t;
+        return current;
       }
       end('inactivity', t);
     }
@@ -130,23 +134,18 @@ export function createSessionTracker(o: SessionTrackerOptions): SessionTracker {
 
   return {
     get current() {
-      return session && !session.ended ? session : undefined;
+      return live();
     },
     at,
-    input(t) {
-      if (session && !session.ended && t - session.lastActivityAt < o.inactivityMs) session.lastActivityAt = t;
-      else at(t, true);
-    },
+    input: (t) => void at(t, true),
     end,
     resume(t) {
       const last = session;
-      if (disposed || !last || !last.ended || t - last.lastActivityAt >= o.inactivityMs) return;
+      if (disposed || !last?.ended || t - last.lastActivityAt >= limit) return;
       last.ended = false;
-      arm(o.inactivityMs - (t - last.lastActivityAt));
+      arm(limit - (t - last.lastActivityAt));
     },
-    checkIdle() {
-      if (session && !session.ended && o.now() - session.lastActivityAt >= o.inactivityMs) checkIdle();
-    },
+    checkIdle,
     setInfo(next) {
       if (next.sdk !== undefined) info.sdk = next.sdk;
       if (next.gpu !== undefined) info.gpu = next.gpu;
@@ -154,17 +153,13 @@ export function createSessionTracker(o: SessionTrackerOptions): SessionTracker {
       if (!start || start.session !== session || start.session.nextSeq !== 0) return;
       const fields: Record<string, unknown> = { ...start.fields, sdk: info.sdk };
       if (info.gpu !== undefined) fields.gpu = info.gpu;
-      const def = EVENT_BY_TYPE.session_start;
-      if (o.intake.check(def, fields) !== null) return;
-      const fresh = toQueuedTuple(def, fields, start.tuple[1] as number);
-      start.tuple.length = 0;
-      for (const value of fresh) start.tuple.push(value);
+      if (intake.check(START, fields) !== null) return;
+      start.tuple.splice(0, Infinity, ...toQueuedTuple(START, fields, start.tuple[1] as number));
       start.fields = fields;
     },
     dispose() {
       disposed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
+      arm();
     },
   };
 }

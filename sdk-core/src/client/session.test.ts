@@ -15,11 +15,20 @@ describe('session ids', () => {
     expect(seen.size).toBe(2000);
   });
 
-  it('use every bit of the random bytes', () => {
+  it('take 6 random bits for each character', () => {
     const zeros = newSessionId({ crypto: { getRandomValues: (a) => a.fill(0) } });
     const ones = newSessionId({ crypto: { getRandomValues: (a) => a.fill(255) } });
+    const counting = newSessionId({
+      crypto: {
+        getRandomValues: (a) => {
+          a.forEach((_, i) => (a[i] = i + 64));
+          return a;
+        },
+      },
+    });
     expect(zeros).toBe('A'.repeat(22));
-    expect(ones).toBe(`${'_'.repeat(21)}w`);
+    expect(ones).toBe('_'.repeat(22));
+    expect(counting).toBe('ABCDEFGHIJKLMNOPQRSTUV');
   });
 
   it('start with seq 0 and nothing ended', () => {

@@ -1,35 +1,48 @@
 /**
- * Talking to the collector. Batches go out as MessagePack with `fetch` (`keepalive`, so a batch
- * in flight survives the page; no credentials, so no cookie ever rides along) and the answer is
- * read: `202 {accepted, dropped}` is an acknowledgement; a network error, `408`, `429` and `5xx`
- * are worth retrying (with the server's `Retry-After` when it sends one); any other status is
- * final. At page hide, batches go out with `sendBeacon` as JSON text with the key in the body:
- * `text/plain` is a CORS-safelisted type, so a beacon needs no preflight and no header.
+ * Talking to the collector: one request with the publishable key, a time limit and no
+ * credentials (so no cookie ever rides along), and its answer read once for every caller —
+ * batches, the scene config, the scene proxy. A network error, a timeout, `408`, `429` and `5xx`
+ * are worth retrying (with the server's `Retry-After` when it sends one); any other failed status
+ * is final. (Beacons at page hide are `delivery.ts`'s.)
  */
 import { parseRetryAfter } from './backoff.js';
-import type { AbortSignalLike, BrowserGlobals, FetchLike, NavigatorLike, ResponseLike } from './platform.js';
-import { MSGPACK_CONTENT_TYPE } from './wire-bytes.js';
+import { messageOf } from './errors.js';
+import type { BrowserGlobals, FetchLike } from './platform.js';
 
-/** What became of one attempt to send a batch. */
-export type SendOutcome =
-  /** The collector stored the batch (or had it already: `duplicate`). */
-  | { kind: 'accepted'; accepted: number; dropped: Readonly<Record<string, number>>; duplicate: boolean }
-  /** Not stored; try again later. `status` 0 is a network error or a timeout. */
-  | { kind: 'retry'; status: number; retryAfterMs: number | undefined; message: string }
-  /** Refused for good; do not send it again. */
-  | { kind: 'rejected'; status: number; code: string | undefined; message: string };
-
-/** Whether a failed HTTP status is worth retrying. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
+/** Everything a request needs besides its own method, path and body. */
+export interface Link {
+  g: Pick<BrowserGlobals, 'AbortController'>;
+  fetch: FetchLike;
+  /** The collector's base URL, without a trailing slash. */
+  endpoint: string;
+  key: string;
+  timeoutMs: number;
+  now: () => number;
 }
 
-/** The collect URL of a collector base URL (`https://c.example` or `https://c.example/`). */
-export function endpointUrl(endpoint: string, path: string): string {
-  return endpoint.replace(/\/+$/, '') + path;
+/** The collector's answer to one request. */
+export interface Answer {
+  /** The HTTP status; 0 for a network error or a timeout. */
+  status: number;
+  /** The body, when it is a JSON object. */
+  body: Readonly<Record<string, unknown>> | undefined;
+  /** The `Retry-After` header in ms, when there is one. */
+  retryAfterMs: number | undefined;
+  /** `<status> <error code>: <message>` or `network error: …`, for reports. */
+  message: string;
 }
 
-function parseJson(text: string): Record<string, unknown> | undefined {
+/** Whether a failed answer is worth retrying: network errors, timeouts, 408, 429 and 5xx. */
+export function isRetryable(status: number): boolean {
+  return status === 0 || status === 408 || status === 429 || status >= 500;
+}
+
+/** A collector base URL without its trailing slashes (`https://c.example/` → `https://c.example`). */
+export function baseUrl(endpoint: string): string {
+  return endpoint.replace(/\/+$/, '');
+}
+
+function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -38,87 +51,32 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Read a collector answer into a {@link SendOutcome}. */
-export async function readOutcome(response: ResponseLike, nowMs: number): Promise<SendOutcome> {
-  const body = parseJson(await response.text().catch(() => ''));
-  const status = response.status;
-  if (status >= 200 && status < 300) {
-    const dropped = body?.dropped;
-    return {
-      kind: 'accepted',
-      accepted: typeof body?.accepted === 'number' ? body.accepted : 0,
-      dropped: dropped !== null && typeof dropped === 'object' ? (dropped as Record<string, number>) : {},
-      duplicate: body?.duplicate === true,
-    };
-  }
-  const code = typeof body?.error === 'string' ? body.error : undefined;
-  const message = `${status}${code ? ` ${code}` : ''}${typeof body?.message === 'string' ? `: ${body.message}` : ''}`;
-  if (isRetryableStatus(status)) {
-    return { kind: 'retry', status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), nowMs), message };
-  }
-  return { kind: 'rejected', status, code, message };
-}
-
-/** A fetch with a time limit; the limit's expiry rejects like a network error. */
-export async function fetchWithTimeout(
-  g: Pick<BrowserGlobals, 'AbortController'>,
-  fetchFn: FetchLike,
-  url: string,
-  init: Parameters<FetchLike>[1],
-  timeoutMs: number,
-): Promise<ResponseLike> {
-  const controller = typeof g.AbortController === 'function' ? new g.AbortController() : undefined;
-  const signal: AbortSignalLike | undefined = controller?.signal;
-  const timer = controller ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
-  try {
-    return await fetchFn(url, signal ? { ...init, signal } : init);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
-}
-
-/** Everything {@link postBatch} needs besides the batch. */
-export interface Transport {
-  g: Pick<BrowserGlobals, 'AbortController'>;
-  fetch: FetchLike;
-  collectUrl: string;
-  key: string;
-  timeoutMs: number;
-  now: () => number;
-}
-
-/** Send one msgpack batch and read the answer. Never throws. */
-export async function postBatch(transport: Transport, body: Uint8Array): Promise<SendOutcome> {
-  try {
-    const response = await fetchWithTimeout(
-      transport.g,
-      transport.fetch,
-      transport.collectUrl,
-      {
-        method: 'POST',
-        headers: { 'Content-Type': MSGPACK_CONTENT_TYPE, Authorization: `Bearer ${transport.key}` },
-        body,
-        keepalive: true,
-        mode: 'cors',
-        credentials: 'omit',
-      },
-      transport.timeoutMs,
-    );
-    return await readOutcome(response, transport.now());
-  } catch (error) {
-    return { kind: 'retry', status: 0, retryAfterMs: undefined, message: `network error: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
-
 /**
- * Hand a JSON batch (with its `key`) to `navigator.sendBeacon`. False when there is no
- * `sendBeacon` or the browser refused it (over its in-flight quota).
+ * Send one request to `{endpoint}{path}` with the key and read the answer. Never throws. POSTs
+ * are `keepalive` (a batch in flight survives the page; browsers allow 64 KiB of them).
  */
-export function beaconBatch(navigator: NavigatorLike | undefined, url: string, json: string): boolean {
-  if (!navigator || typeof navigator.sendBeacon !== 'function') return false;
+export async function send(link: Link, method: 'GET' | 'POST' | 'PUT', path: string, body?: Uint8Array | string, contentType?: string): Promise<Answer> {
+  const controller = typeof link.g.AbortController === 'function' ? new link.g.AbortController() : undefined;
+  const timer = controller && setTimeout(() => controller.abort(), link.timeoutMs);
+  const authorization = `Bearer ${link.key}`;
   try {
-    return navigator.sendBeacon(url, json);
-  } catch {
-    return false;
+    const response = await link.fetch(link.endpoint + path, {
+      method,
+      headers: contentType ? { Authorization: authorization, 'Content-Type': contentType } : { Authorization: authorization },
+      body,
+      keepalive: method === 'POST',
+      mode: 'cors',
+      credentials: 'omit',
+      signal: controller?.signal,
+    });
+    const status = response.status;
+    const answer = jsonObject(await response.text().catch(() => ''));
+    const code = typeof answer?.error === 'string' ? ` ${answer.error}` : '';
+    const detail = typeof answer?.message === 'string' ? `: ${answer.message}` : '';
+    return { status, body: answer, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), link.now()), message: `${status}${code}${detail}` };
+  } catch (error) {
+    return { status: 0, body: undefined, retryAfterMs: undefined, message: `network error: ${messageOf(error)}` };
+  } finally {
+    clearTimeout(timer);
   }
 }

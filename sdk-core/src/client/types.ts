@@ -4,6 +4,7 @@
 import type { CaptureFlags, EventOf, EventType, VantageEvent } from '../schema/registry.js';
 import type { VantageError } from './errors.js';
 import type { RemoteConfig } from './remote-config.js';
+import type { SceneProxy } from './scene-proxy.js';
 
 /** Event types the client emits itself and `track` refuses: the session's start and end. */
 export type AutomaticEventType = 'session_start' | 'session_end';
@@ -139,6 +140,12 @@ export interface VantageClient {
    */
   onConfig(listener: (config: RemoteConfig) => void): () => void;
   /**
+   * Run `listener` at page hide, before the session ends and the last events go out with
+   * `sendBeacon`: connectors close their open windows (visibility, hover, frame stats) here so
+   * nothing measured is left behind. Returns the function that stops listening.
+   */
+  onPageHide(listener: () => void): () => void;
+  /**
    * Send what is queued now. Resolves true when all of it was acknowledged, false when some was
    * dropped or waits for a retry (retries go on by themselves). Never rejects.
    */
@@ -148,4 +155,14 @@ export interface VantageClient {
    * resolves like {@link VantageClient.flush}. Unacknowledged batches are still retried.
    */
   stop(): Promise<boolean>;
+  /**
+   * Register the scene's proxy — per-mesh world-space boxes and ids — with the collector, so
+   * replay and heatmaps can draw the scene without the app's assets. Validates it (a bad proxy
+   * is reported as `invalid_options`), hashes it, waits for the scene's config and sends it only
+   * when the collector holds another hash; network errors, 429 and 5xx are retried a few times
+   * with backoff, other failures are reported (`proxy_failed`). Calls run one after another.
+   * Resolves true when the collector holds this proxy, false otherwise (and at once when the
+   * client is inactive); never rejects.
+   */
+  registerProxy(proxy: SceneProxy): Promise<boolean>;
 }

@@ -1,111 +1,70 @@
 /**
  * Checking events on the client before they are queued, so the SDK never knowingly sends an
- * event the collector would drop. The checks are derived once from the registry's schemas (the
- * same definitions the collector validates with) as small closures: no code generation (pages
- * with a strict Content-Security-Policy forbid `eval`), no allocation on a valid event.
+ * event the collector would drop. The checks are built once per event type from the rules of
+ * the generated event table (`events.ts`) — the same limits the collector validates with — as
+ * small closures: no code generation (pages with a strict Content-Security-Policy forbid
+ * `eval`), no allocation on a valid event.
  *
  * Events are checked in their decoded form: mesh fields hold the mesh id string, which the batch
  * turns into an index into its `ids` table.
  */
-import { Kind } from '@sinclair/typebox';
-import type { TSchema } from '@sinclair/typebox';
-import type { AnyEventDef } from '../schema/registry.js';
-import { MAX_MESH_ID_LENGTH } from '../schema/units.js';
+import { MAX_MESH_ID_LENGTH } from '../schema/scalars.js';
+import type { EventSpec, FieldRule } from './events.js';
 
 type Check = (value: unknown) => boolean;
 
-/** The NUL-free pattern of `text()` fields, checked without a regular expression. */
-const NUL_FREE = '^[^\\u0000]*$';
-
-/** Schema kinds of the registry this module could not turn into a check (a test keeps it empty). */
-export const unsupportedSchemas: string[] = [];
-
-function isNumberIn(s: Record<string, unknown>, integer: boolean): Check {
-  const min = typeof s.minimum === 'number' ? s.minimum : -Infinity;
-  const max = typeof s.maximum === 'number' ? s.maximum : Infinity;
-  const xmin = typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum : -Infinity;
-  const xmax = typeof s.exclusiveMaximum === 'number' ? s.exclusiveMaximum : Infinity;
-  return (v) =>
-    typeof v === 'number' && (integer ? Number.isInteger(v) : Number.isFinite(v)) && v >= min && v <= max && v > xmin && v < xmax;
-}
-
-function isStringIn(minLength: number, maxLength: number, pattern: string | undefined): Check {
-  const regex = pattern === undefined || pattern === NUL_FREE ? undefined : new RegExp(pattern);
-  const nulFree = pattern === NUL_FREE;
-  return (v) =>
-    typeof v === 'string' &&
-    v.length >= minLength &&
-    v.length <= maxLength &&
-    (!nulFree || v.indexOf('\u0000') === -1) &&
-    (regex === undefined || regex.test(v));
-}
-
-function isPlainObject(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A check for one field schema; `where` names it in {@link unsupportedSchemas}. */
-function checkFor(schema: TSchema, where: string): Check {
-  const s = schema as TSchema & Record<string, unknown>;
-  switch (s[Kind]) {
-    case 'Integer':
-      return isNumberIn(s, true);
-    case 'Number':
-      return isNumberIn(s, false);
-    case 'String':
-      if (s.format !== undefined) break;
-      return isStringIn(
-        typeof s.minLength === 'number' ? s.minLength : 0,
-        typeof s.maxLength === 'number' ? s.maxLength : Infinity,
-        typeof s.pattern === 'string' ? s.pattern : undefined,
-      );
-    case 'Boolean':
-      return (v) => typeof v === 'boolean';
-    case 'Union': {
-      const options = (s.anyOf as Array<Record<PropertyKey, unknown>> | undefined) ?? [];
-      if (!options.every((o) => o[Kind] === 'Literal')) break;
-      const allowed = options.map((o) => o.const);
-      return (v) => allowed.indexOf(v) !== -1;
-    }
-    case 'Record': {
-      // Values of a record of unknowns are not checked here; the props are JSON-normalised.
-      const values = Object.values((s.patternProperties as Record<string, Record<PropertyKey, unknown>> | undefined) ?? {});
-      if (!values.every((v) => v[Kind] === 'Unknown')) break;
-      return isPlainObject;
-    }
-    case 'Unknown':
-      return () => true;
-  }
-  unsupportedSchemas.push(`${where}: ${String(s[Kind])}`);
-  return () => true;
+/** A string of min..max characters matching `pattern`, or without NUL when there is none. */
+function isText(min: number, max: number, pattern?: string): Check {
+  const regex = pattern === undefined ? undefined : new RegExp(pattern);
+  return (v) => typeof v === 'string' && v.length >= min && v.length <= max && (regex ? regex.test(v) : v.indexOf('\u0000') < 0);
 }
 
 /** A mesh id as the batch's `ids` table takes it: 1–128 characters, no NUL. */
-const isMeshId = isStringIn(1, MAX_MESH_ID_LENGTH, NUL_FREE);
+const isMeshId = isText(1, MAX_MESH_ID_LENGTH);
+
+/** The check of one field rule. */
+function checkOf(rule: FieldRule): Check {
+  switch (rule[1]) {
+    case 'int': {
+      const [, , min, max] = rule;
+      return (v) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+    }
+    case 'text':
+      return isText(rule[2], rule[3], rule[4]);
+    case 'flag':
+      return (v) => typeof v === 'boolean';
+    case 'enum': {
+      const values: readonly unknown[] = rule[2];
+      return (v) => values.indexOf(v) >= 0;
+    }
+    case 'mesh':
+      return isMeshId;
+    case 'record': {
+      const key = new RegExp(rule[2]);
+      // As the collector's check: an object, but not an array, a Date or bytes.
+      return (v) =>
+        typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array) && Object.keys(v).every((k) => key.test(k));
+    }
+  }
+}
 
 /**
  * Checks the fields of one event type: `null` when valid, else a message naming the field.
- * Fields are read by the definition's keys; other properties are ignored (they are never sent).
+ * Fields are read by the spec's names; other properties are ignored (they are never sent).
  */
 export type FieldsCheck = (fields: Readonly<Record<string, unknown>>) => string | null;
 
 /** Build the check of one event type. */
-export function compileFieldsCheck(def: AnyEventDef): FieldsCheck {
-  const properties = def.schema.properties as Record<string, TSchema>;
-  const keys = def.keys;
-  const checks: Check[] = keys.map((key) =>
-    def.meshKeys.includes(key) ? isMeshId : checkFor(properties[key] as TSchema, `${def.type}.${key}`),
-  );
-  const required = def.required;
+export function compileFieldsCheck(spec: EventSpec): FieldsCheck {
+  const checks = spec.fields.map(checkOf);
   return (fields) => {
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
-      const value = fields[key];
-      if (value === undefined || value === null) {
-        if (i < required) return `${def.type}.${key} is required`;
-        continue;
+    for (let i = 0; i < checks.length; i++) {
+      const name = (spec.fields[i] as FieldRule)[0];
+      const value = fields[name];
+      const absent = value === undefined || value === null;
+      if (absent ? i < spec.required : !(checks[i] as Check)(value)) {
+        return `${spec.type}.${name} is ${absent ? 'required' : `invalid: ${describe(value)}`}`;
       }
-      if (!(checks[i] as Check)(value)) return `${def.type}.${key} is invalid: ${describe(value)}`;
     }
     return null;
   };

@@ -5,24 +5,9 @@
 import type { EventDef } from './define.js';
 import { EVENT_BY_TYPE, type VantageEvent } from './registry.js';
 import { SCHEMA_VERSION, type WireBatch } from './envelope.js';
+import { IdTable } from './id-table.js';
 
-/** Interns mesh id strings into the batch's `ids` table. */
-export class IdTable {
-  /** The table, in index order; goes into the batch as `ids`. */
-  readonly ids: string[] = [];
-  private readonly index = new Map<string, number>();
-
-  /** The index of `id`, adding it if new. */
-  intern(id: string): number {
-    let i = this.index.get(id);
-    if (i === undefined) {
-      i = this.ids.length;
-      this.ids.push(id);
-      this.index.set(id, i);
-    }
-    return i;
-  }
-}
+export { IdTable } from './id-table.js';
 
 /** Encode one event as `[code, dtMs, ...fields]`; trailing absent fields are omitted. */
 export function encodeEvent(event: VantageEvent, t0: number, ids: IdTable): unknown[] {

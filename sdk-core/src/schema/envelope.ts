@@ -7,22 +7,13 @@
  */
 import type { Static } from '@sinclair/typebox';
 import { T } from './builders.js';
-import { int, MAX_MESH_IDS, MAX_MESH_ID_LENGTH, text } from './units.js';
+import { MAX_BATCH_EVENTS, MAX_EPOCH_MS, MAX_MESH_IDS, MAX_MESH_ID_LENGTH, MIN_EPOCH_MS, SCENE_ID_PATTERN, SCHEMA_VERSION, SESSION_ID_PATTERN } from './scalars.js';
+import { int, text } from './units.js';
 
-/** The wire schema version this package speaks. */
-export const SCHEMA_VERSION = 1;
-/** Most events in one batch. */
-export const MAX_BATCH_EVENTS = 1000;
-/** Earliest and latest plausible epoch milliseconds (2020-01-01 .. 2100-01-01). */
-export const MIN_EPOCH_MS = 1_577_836_800_000;
-export const MAX_EPOCH_MS = 4_102_444_800_000;
+// The envelope's plain constants live in `scalars.ts` (no TypeBox, for the browser client).
+export { SCHEMA_VERSION, MAX_BATCH_EVENTS, MIN_EPOCH_MS, MAX_EPOCH_MS, SESSION_ID_PATTERN, SCENE_ID_PATTERN } from './scalars.js';
 
 const epochMs = (d: string) => int(MIN_EPOCH_MS, MAX_EPOCH_MS, `${d} (epoch ms)`);
-
-/** Session id: random, in memory only, 8–64 URL-safe characters. */
-export const SESSION_ID_PATTERN = '^[A-Za-z0-9_-]{8,64}$';
-/** Scene id chosen by the app: 1–128 characters of letters, digits and `_ . : / -`. */
-export const SCENE_ID_PATTERN = '^[A-Za-z0-9_.:/-]{1,128}$';
 
 /** Schema of the batch envelope (events are checked one by one, not here). */
 export const BatchEnvelope = T.Object(

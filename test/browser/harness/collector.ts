@@ -30,6 +30,8 @@ export interface BrowserCollector {
   storedEvents(sceneId?: string): Promise<number>;
   /** Stored batches in arrival order (all scenes, or one scene). */
   batches(sceneId?: string): Promise<StoredBatch[]>;
+  /** Add a browser origin to the project's allowlist (`PATCH /api/v1/project` with the secret key). */
+  allowOrigin(origin: string): Promise<void>;
   /** Switch capture channels of a scene with the secret key (`PUT /api/v1/scenes/:sceneId`). */
   setCapture(sceneId: string, capture: Record<string, boolean>): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +90,15 @@ export async function startBrowserCollector(options: BrowserCollectorOptions): P
         [projectId, ...params],
       );
       return rows.map((r) => ({ sessionId: r.session_id, seq: Number(r.seq), sceneId: r.scene_id, events: Number(r.events), dropped: Number(r.dropped) }));
+    },
+    async allowOrigin(origin) {
+      const current = (await (await fetch(`${collector.url}/api/v1/project`, { headers: { Authorization: `Bearer ${collector.sk}` } })).json()) as { allowed_origins: string[] };
+      const response = await fetch(`${collector.url}/api/v1/project`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${collector.sk}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ allowed_origins: [...current.allowed_origins, origin] }),
+      });
+      if (!response.ok) throw new Error(`PATCH project: ${response.status} ${await response.text()}`);
     },
     async setCapture(sceneId, capture) {
       const response = await fetch(`${collector.url}/api/v1/scenes/${encodeURIComponent(sceneId)}`, {

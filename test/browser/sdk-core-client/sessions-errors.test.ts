@@ -35,6 +35,8 @@ describe('sdk-core client errors (Chromium → real collector)', () => {
           beforeSend: (event) => {
             if (event.type === 'custom' && event.name === 'explode') throw new Error('a broken hook');
             if (event.type === 'custom' && event.name === 'secret') return null;
+            // A value JSON (and the wire) cannot carry: dropped here, not left to block the queue.
+            if (event.type === 'custom' && event.name === 'bigint') return { ...event, props: { n: BigInt(10) } };
             if (event.type === 'session_start') return { ...event, url: 'https://redacted.example/' };
             return event;
           },
@@ -58,6 +60,7 @@ describe('sdk-core client errors (Chromium → real collector)', () => {
         attempt(() => client.track('click', { ...click, mesh: 'x'.repeat(200) }));
         attempt(() => client.custom('explode'));
         attempt(() => client.custom('secret'));
+        attempt(() => client.custom('bigint', { n: 1 }));
         attempt(() => client.identify({ userId: '' }));
         attempt(() => client.custom('fine', { ok: true }));
         attempt(() => client.track('click', click));
@@ -70,9 +73,9 @@ describe('sdk-core client errors (Chromium → real collector)', () => {
     expect(result.thrown).toEqual([]);
     expect(tab.pageErrors).toEqual([]);
     expect(result.flushed).toBe(true);
-    expect(result.stats).toMatchObject({ droppedInvalid: 8, droppedByHook: 1, queuedTotal: 3, sentEvents: 3 });
+    expect(result.stats).toMatchObject({ droppedInvalid: 9, droppedByHook: 1, queuedTotal: 3, sentEvents: 3 });
     const codes = (await errorsOf(tab)).map((e) => e.code);
-    expect(codes).toEqual(['invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'before_send', 'invalid_options']);
+    expect(codes).toEqual(['invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'before_send', 'before_send', 'invalid_options']);
     expect(tab.console.filter((line) => line.startsWith('warning: [vantage] ')).length).toBe(codes.length);
     expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 1, custom: 1, click: 1 });
     const events = collectPosts(wire.requests).flatMap((post) => batchOf(post).events as unknown[][]);

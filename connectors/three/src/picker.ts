@@ -1,0 +1,88 @@
+/**
+ * What is under a point of the screen: the nearest drawn mesh of the index and the world point
+ * where the ray meets it. Bounding spheres are tested first (from the index, refreshed once per
+ * frame), and candidates are raycast nearest-sphere-first, stopping as soon as no remaining
+ * sphere can hold a nearer hit — so most meshes never see a triangle test. The buffers are
+ * preallocated; only three's own `Mesh.raycast` allocates its intersection records.
+ */
+import { Raycaster, Vector2, Vector3, type Camera, type Intersection, type Object3D } from 'three';
+import { SceneIndex, type MeshEntry } from './scene-index.js';
+
+export class Picker {
+  /** The mesh hit by the last {@link pick}, or `null`. */
+  hit: MeshEntry | null = null;
+  /** The world hit point of the last {@link pick} (valid when {@link hit} is set). */
+  readonly point = new Vector3();
+  /** Meshes raycast by the last pick (for tests and diagnostics). */
+  raycasts = 0;
+  readonly #raycaster = new Raycaster();
+  readonly #ndc = new Vector2();
+  readonly #toCentre = new Vector3();
+  readonly #hits: Array<Intersection<Object3D>> = [];
+  #candidates = new Int32Array(64);
+  #distances = new Float64Array(64);
+
+  readonly #index: SceneIndex;
+
+  constructor(index: SceneIndex) {
+    this.#index = index;
+  }
+
+  /**
+   * Cast a ray from `camera` through normalised device coordinates (`x`, `y` in -1..1, y up).
+   * Returns whether a mesh was hit; see {@link hit} and {@link point}.
+   */
+  pick(camera: Camera, x: number, y: number, frame: number): boolean {
+    this.hit = null;
+    this.raycasts = 0;
+    const entries = this.#index.entries;
+    if (entries.length === 0) return false;
+    if (this.#candidates.length < entries.length) {
+      this.#candidates = new Int32Array(entries.length);
+      this.#distances = new Float64Array(entries.length);
+    }
+    this.#ndc.set(x, y);
+    this.#raycaster.setFromCamera(this.#ndc, camera);
+    const ray = this.#raycaster.ray;
+    let n = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as MeshEntry;
+      if (!SceneIndex.drawable(entry, camera)) continue;
+      const sphere = this.#index.sphereOf(entry, frame);
+      if (sphere === null) continue;
+      const r2 = sphere.radius * sphere.radius;
+      if (ray.distanceSqToPoint(sphere.center) > r2) continue;
+      const along = this.#toCentre.subVectors(sphere.center, ray.origin).dot(ray.direction);
+      if (along + sphere.radius < 0) continue;
+      this.#candidates[n] = i;
+      this.#distances[n] = Math.max(0, along - sphere.radius);
+      n++;
+    }
+    let best = Infinity;
+    let bestEntry: MeshEntry | null = null;
+    // Nearest sphere first; stop when the nearest remaining sphere starts beyond the best hit.
+    for (let left = n; left > 0; left--) {
+      let k = 0;
+      for (let j = 1; j < left; j++) if ((this.#distances[j] as number) < (this.#distances[k] as number)) k = j;
+      const near = this.#distances[k] as number;
+      if (near > best) break;
+      const entry = entries[this.#candidates[k] as number] as MeshEntry;
+      // Swap the chosen candidate out of the live range.
+      this.#candidates[k] = this.#candidates[left - 1] as number;
+      this.#distances[k] = this.#distances[left - 1] as number;
+      this.#hits.length = 0;
+      this.raycasts++;
+      entry.object.raycast(this.#raycaster, this.#hits);
+      for (const hit of this.#hits) {
+        if (hit.distance < best) {
+          best = hit.distance;
+          bestEntry = entry;
+          this.point.copy(hit.point);
+        }
+      }
+    }
+    this.#hits.length = 0;
+    this.hit = bestEntry;
+    return bestEntry !== null;
+  }
+}
