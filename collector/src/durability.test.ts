@@ -111,6 +111,7 @@ describe.each(DRIVERS)('durability of vantage serve on the %s store', (driver) =
     database = await createTestDatabase(driver, inject('postgresUrl'));
     const { pk } = await start();
     expect(pk).toMatch(/^pk_/);
+    expect(serve?.stdout()).toContain(`Demo scene: ${serve?.url}/demo\nVantage collector on ${serve?.url}`);
     const response = await fetch(`${serve?.url}/api/v1/collect`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/msgpack', Authorization: `Bearer ${pk}`, 'User-Agent': BROWSER_USER_AGENT },
@@ -123,6 +124,11 @@ describe.each(DRIVERS)('durability of vantage serve on the %s store', (driver) =
     expect(await serve?.exited).toBe(0);
     const again = await start();
     expect(again).toEqual({ pk: undefined, sk: undefined });
+    // The demo page lives on: it has its key without printing it again.
+    expect(serve?.stdout()).toContain(`Demo scene: ${serve?.url}/demo`);
+    const demo = await fetch(`${serve?.url}/demo`);
+    expect(demo.status).toBe(200);
+    expect(await demo.text()).toContain(pk);
     const retry = await fetch(`${serve?.url}/api/v1/collect`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/msgpack', Authorization: `Bearer ${pk}`, 'User-Agent': BROWSER_USER_AGENT },

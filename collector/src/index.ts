@@ -13,6 +13,11 @@ export {
   updateProject, parseProjectPatch, projectSettings, ProjectSettingsError, SETTING_NAMES,
   type ProjectPatch, type ProjectSettings, type SettingChanges, type SettingName,
 } from './tenants/update-project.js';
+export {
+  parseSceneProxy, putSceneProxy, getSceneProxy, SceneProxyError, MAX_PROXY_MESHES, MAX_PROXY_BYTES,
+  type SceneProxyInput, type SceneProxyMesh, type StoredSceneProxy,
+} from './tenants/scene-proxy.js';
+export { getDemoPage, hasDemoPage, type DemoPage } from './tenants/demo-page.js';
 export { forgetSubject, ERASED_TABLES, type ErasureCounts } from './erasure/forget.js';
 export { parseSubject, subjectHash, SUBJECT_KINDS, type Subject, type SubjectKind } from './erasure/subject.js';
 export { createToken, parseToken, hashToken, type KeyKind } from './tenants/tokens.js';

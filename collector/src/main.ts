@@ -24,6 +24,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
       '',
     );
   }
+  if (collector.demoUrl) lines.push(`Demo scene: ${collector.demoUrl}`);
   // The start line comes last, in the same write: whoever waits for it has the keys too.
   lines.push(`Vantage collector on ${collector.url} — ${where}`);
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -173,6 +173,15 @@ describe.each(DRIVERS)('tenant isolation on the %s store', (driver) => {
     'GET /readyz': async (go) => {
       expect((await go({ method: 'GET', path: `/readyz?project_id=${B()}` })).status).toBe(200);
     },
+    'GET /demo': async (go) => {
+      // The demo page is public and names one project: the store's oldest demo page (A's here).
+      const res = await go({ method: 'GET', path: `/demo?project_id=${B()}` });
+      expect(res.status).toBe(200);
+      expect(res.text).toContain(a.pk);
+    },
+    'GET /demo/assets/:file': async (go) => {
+      expect((await go({ method: 'GET', path: `/demo/assets/demo.js?project_id=${B()}` })).status).toBe(200);
+    },
     'POST /api/v1/collect': async (go, kind) => {
       const header = { sid: B_IDS.sessions[0] as string, seq: kind === 'pk' ? 0 : 1, scene: SHARED.scene, sentAt: T0, anon: B_IDS.anon, user: B_IDS.user };
       const batch = { ...encodeBatch(header, [camera(T0)]), project_id: B() };

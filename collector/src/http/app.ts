@@ -9,6 +9,7 @@ import type { AppDeps } from './deps.js';
 import { errorBoundary } from './errors.js';
 import { listAudit } from './routes/audit.js';
 import { collect } from './routes/collect.js';
+import { demoAsset, demoPage } from './routes/demo.js';
 import { getDlqEntry, listDlq, replayDlq } from './routes/dlq.js';
 import { forget } from './routes/forget.js';
 import { healthz, readyz } from './routes/health.js';
@@ -45,6 +46,8 @@ export function createRouter(deps: AppDeps): Router {
   router.get('/', landing(deps));
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(deps));
+  router.get('/demo', demoPage(deps));
+  router.get('/demo/assets/:file', demoAsset(deps));
   router.post('/api/v1/collect', collect(deps));
   router.get('/api/v1/config', getConfig(deps));
   router.put('/api/v1/scenes/:sceneId', putScene(deps));
