@@ -94,7 +94,11 @@ async function measureWith(options: { framesPerRun: number; rounds: number; clea
   const sk = collector.demo?.keys.find((k) => k.kind === 'sk')?.token;
   if (!pk || !sk) throw new Error('the bench collector created no demo project');
 
-  const pages = await servePages({ scripts: { '/scene-page.js': fileURLToPath(new URL('../test/browser/three-connector/scene-page.ts', import.meta.url)) } });
+  // Cross-origin isolated, so that performance.now() in the page is precise to microseconds.
+  const pages = await servePages({
+    scripts: { '/scene-page.js': fileURLToPath(new URL('../test/browser/three-connector/scene-page.ts', import.meta.url)) },
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  });
   undo.push(options.cleanup.defer('connector bench pages', () => pages.close()));
   await api(collector, sk, 'PATCH', '/api/v1/project', { allowed_origins: [pages.origin, collector.url] });
   const scene = 'bench-1000-meshes';
@@ -118,6 +122,7 @@ async function measureWith(options: { framesPerRun: number; rounds: number; clea
           (o) => window.vantageThree.open(o),
           { grid: 10, unlit: true, size: [320, 240], track, client: { endpoint: collector.url, key: pk, sceneId: scene, flushIntervalMs: 1000 }, tuning: { visibilityWindowMs: 2000, resourceIntervalMs: 2000 } },
         );
+        if (!(await tab.page.evaluate(() => crossOriginIsolated))) throw new Error('the bench page is not cross-origin isolated: its timer would be coarse');
         await tab.page.evaluate(() => window.vantageThree.measure(10));
         let measuring = true;
         const input = wiggle(tab.page, () => !measuring);

@@ -52,7 +52,7 @@ export class Picker {
     let n = 0;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as MeshEntry;
-      const sphere = this.#index.sphereOf(entry, frame);
+      const sphere = entry.frame === frame ? entry.sphere : this.#index.sphereOf(entry, frame);
       if (sphere === null) continue;
       // The ray against the sphere, inline (cheapest test first; most meshes stop here).
       const c = sphere.center;

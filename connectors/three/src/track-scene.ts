@@ -103,8 +103,15 @@ const CLICK_MAX_MS = 800;
 const VISIBILITY_MIN_FRAMES = 6;
 /** Pointer rays at least this many frames apart (besides `pointerIntervalMs`). */
 const POINTER_MIN_FRAMES = 2;
-/** Gaze rays (with camera samples) at least this many frames apart. */
+/** Gaze rays (with camera samples) at least this many frames and milliseconds apart. */
 const GAZE_MIN_FRAMES = 3;
+const GAZE_INTERVAL_MS = 250;
+/**
+ * World bounding spheres (the first test of every ray and visibility step) are refreshed at most
+ * this often (ms): a moving mesh's sphere lags by at most this much, which only decides which
+ * meshes a ray tests exactly; the hit itself is always computed on the geometry as it is now.
+ */
+const SPHERE_REFRESH_MS = 50;
 /** How often the connector looks at timers, the viewport and the proxy outside frames (ms). */
 const HOUSEKEEPING_MS = 250;
 /** The proxy is registered once the mesh set has been stable this long (ms). */
@@ -222,6 +229,10 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
   let gazeFrame = -Infinity;
   /** The frame that already did a step over every mesh (a ray or a visibility step): one per frame. */
   let heavyFrame = -1;
+  /** World bounding spheres are refreshed once per epoch (see SPHERE_REFRESH_MS). */
+  let epoch = 0;
+  let epochAt = -Infinity;
+  let gazeAt = -Infinity;
   function takeHeavyStep(): boolean {
     if (heavyFrame === frame) return false;
     heavyFrame = frame;
@@ -262,9 +273,11 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     } else {
       client.track('camera', { px: p.px, py: p.py, pz: p.pz, qx: p.qx, qy: p.qy, qz: p.qz, qw: p.qw });
     }
-    if (client.isEnabled('gaze') && frame - gazeFrame >= GAZE_MIN_FRAMES && takeHeavyStep()) {
+    const now = perfNow();
+    if (client.isEnabled('gaze') && frame - gazeFrame >= GAZE_MIN_FRAMES && now - gazeAt >= GAZE_INTERVAL_MS && takeHeavyStep()) {
       gazeFrame = frame;
-      if (picker.pick(c, 0, 0, frame) && picker.hit) {
+      gazeAt = now;
+      if (picker.pick(c, 0, 0, epoch) && picker.hit) {
         const pt = picker.point;
         client.track('gaze', { hx: mm(pt.x), hy: mm(pt.y), hz: mm(pt.z), mesh: picker.hit.id });
       }
@@ -318,7 +331,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
   function samplePointer(now: number, c: Camera, send: boolean): void {
     lastPointerSample = now;
     if (!toNdc(pointerX, pointerY)) return;
-    const hit = picker.pick(c, ndc.x, ndc.y, frame) ? picker.hit : null;
+    const hit = picker.pick(c, ndc.x, ndc.y, epoch) ? picker.hit : null;
     const pt = picker.point;
     if (send && client.isEnabled('pointer_move')) {
       if (hit) client.track('pointer_move', { x: wireNdc(ndc.x), y: wireNdc(ndc.y), mesh: hit.id, hx: mm(pt.x), hy: mm(pt.y), hz: mm(pt.z) });
@@ -331,9 +344,10 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     const c = camera;
     if (!c || !toNdc(clientX, clientY)) return;
     if (index.dirty) rebuild(perfNow());
-    // A fresh frame number: the spheres are refreshed for where things are now.
-    frame++;
-    const hit = picker.pick(c, ndc.x, ndc.y, frame) ? picker.hit : null;
+    // A fresh epoch: the spheres are refreshed for where things are now.
+    epoch++;
+    epochAt = perfNow();
+    const hit = picker.pick(c, ndc.x, ndc.y, epoch) ? picker.hit : null;
     const pt = picker.point;
     const b = Math.max(0, Math.min(4, button));
     if (hit) {
@@ -445,6 +459,10 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
   function onFrame(c: Camera): void {
     const now = perfNow();
     frame++;
+    if (now - epochAt >= SPHERE_REFRESH_MS) {
+      epoch++;
+      epochAt = now;
+    }
     camera = c;
     frames.frame(now);
     if (index.dirty && now - lastRebuild >= HOUSEKEEPING_MS) rebuild(now);
@@ -476,7 +494,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
       visibilityFrame = frame;
       heavyFrame = frame;
       const size = renderer.domElement;
-      visibility.step(now, c, size.height > 0 ? size.width / size.height : 1, frame);
+      visibility.step(now, c, size.height > 0 ? size.width / size.height : 1, epoch);
     }
     if (frames.startedAt >= 0 && now - frames.startedAt >= tuning.perfWindowMs) emitPerf(now);
   }

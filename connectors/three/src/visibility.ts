@@ -96,7 +96,7 @@ export class VisibilityMeter {
       const entry = entries[i] as MeshEntry;
       const slot = entry.slot;
       if (slot >= seen.length) continue;
-      const sphere = this.#index.sphereOf(entry, frame);
+      const sphere = entry.frame === frame ? entry.sphere : this.#index.sphereOf(entry, frame);
       if (sphere === null) continue;
       // The sphere against the six frustum planes, inline.
       const c = sphere.center;

@@ -1,0 +1,284 @@
+/**
+ * The issue's end-to-end test: the collector exactly as `npm start` runs it (embedded store, the
+ * demo project created on first start, the demo page served at `/demo`), the demo in real headless
+ * Chromium (SwiftShader WebGL), real input — orbit drags, hovers, clicks on the sofa, the fabric
+ * buttons. Read back through the collector: what it stored per channel (its counts), the scene
+ * proxy it holds, and the content of what it accepted (the collect bodies, decoded by the
+ * collector's own validators): mesh ids and hit points on the sofa.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWireValidators, type VantageEvent, type WireBatch } from '@vantage/sdk-core/schema';
+import { Unpackr } from 'msgpackr';
+import { loadConfig } from '../../../collector/src/config.js';
+import { createLogger } from '../../../collector/src/log.js';
+import { startCollector, type RunningCollector } from '../../../collector/src/server.js';
+import type {} from '../../../demo/src/page/handle.js';
+import { launchChromium, openPage, type TestPage } from '../harness/index.js';
+
+const SOFA_MESHES = ['GlamVelvetSofa_fabric', 'GlamVelvetSofa_feet', 'GlamVelvetSofa_legs'];
+const SCENE = 'demo-sofa';
+
+let collector: RunningCollector;
+let browser: Browser;
+let dataDir: string;
+let sk: string;
+
+/** A free port of 127.0.0.1 (the demo project allows its own origin, so the port must be known). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'vantage-e2e-'));
+  const port = await freePort();
+  collector = await startCollector(loadConfig({ PORT: String(port), HOST: '127.0.0.1', VANTAGE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), { log: createLogger('warn') });
+  const key = collector.demo?.keys.find((k) => k.kind === 'sk')?.token;
+  if (!key) throw new Error('the first start created no demo project');
+  sk = key;
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await collector?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
+const validators = createWireValidators();
+
+/** A demo visit: the page, every request it made, and the collect bodies it sent. */
+interface Visit {
+  tab: TestPage;
+  requests: string[];
+  bodies: Array<{ type: string; body: Buffer }>;
+}
+
+async function visit(initScript?: string): Promise<Visit> {
+  const tab = await openPage(browser, { viewport: { width: 1100, height: 700 } });
+  const requests: string[] = [];
+  const bodies: Visit['bodies'] = [];
+  tab.page.on('request', (request: Request) => {
+    requests.push(`${request.method()} ${request.url()}`);
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/v1/collect') {
+      const body = request.postDataBuffer();
+      if (body) bodies.push({ type: (request.headers()['content-type'] ?? '').split(';')[0] ?? '', body });
+    }
+  });
+  if (initScript) await tab.page.addInitScript(initScript);
+  await tab.page.goto(`${collector.url}/demo`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await tab.page.waitForFunction(() => window.vantageDemo !== undefined, undefined, { timeout: 60_000 });
+  // Damping converges per frame, and SwiftShader draws a few frames a second: without it an orbit
+  // drag ends where the mouse let go, and the test need not wait seconds for the camera to rest.
+  await tab.page.evaluate(() => {
+    window.vantageDemo!.controls.enableDamping = false;
+  });
+  return { tab, requests, bodies };
+}
+
+/** Every event the visit sent, decoded by the collector's validators (mesh ids resolved). */
+function eventsOf(v: Visit): VantageEvent[] {
+  const events: VantageEvent[] = [];
+  for (const { type, body } of v.bodies) {
+    const batch = (type === 'application/msgpack' ? unpackr.unpack(body) : JSON.parse(body.toString('utf8'))) as WireBatch;
+    for (const raw of batch.events) {
+      const decoded = validators.decodeEvent(raw, batch);
+      if (!decoded.ok) throw new Error(`the demo sent an event the collector drops: ${decoded.reason} ${decoded.detail}`);
+      events.push(decoded.event);
+    }
+  }
+  return events;
+}
+
+/** Screen points (CSS px) where three's own raycaster hits each sofa mesh first. */
+async function sofaTargets(page: Page): Promise<Array<{ id: string; x: number; y: number }>> {
+  return page.evaluate(() => {
+    const demo = window.vantageDemo!;
+    // three is bundled into the page, not importable: a Vector3 comes from the camera's own.
+    const camera = demo.camera;
+    const canvas = demo.renderer.domElement;
+    const rect = canvas.getBoundingClientRect();
+    const out: Array<{ id: string; x: number; y: number }> = [];
+    const v = camera.position.clone();
+    demo.scene.updateMatrixWorld(true);
+    demo.scene.traverse((o) => {
+      const mesh = o as typeof o & { isMesh?: boolean; geometry?: { attributes: { position: { count: number } } }; getVertexPosition?(i: number, t: typeof v): typeof v };
+      if (!mesh.isMesh || !mesh.geometry || !mesh.getVertexPosition) return;
+      const count = mesh.geometry.attributes.position.count;
+      let best: { x: number; y: number; score: number } | undefined;
+      for (let i = 0; i < count; i += Math.max(1, Math.floor(count / 400))) {
+        mesh.getVertexPosition(i, v);
+        v.applyMatrix4(mesh.matrixWorld).project(camera);
+        if (Math.abs(v.x) > 0.95 || Math.abs(v.y) > 0.95 || v.z > 1) continue;
+        const px = rect.left + ((v.x + 1) / 2) * rect.width;
+        const py = rect.top + ((1 - v.y) / 2) * rect.height;
+        // A vertex is on the mesh's outline: try it and a few pixels around it.
+        for (const [dx, dy] of [[0, 0], [2, 0], [-2, 0], [0, 2], [0, -2], [3, 3], [-3, -3], [3, -3], [-3, 3]] as const) {
+          const x = px + dx;
+          const y = py + dy;
+          // Only points where this mesh is in front (three's own raycaster decides).
+          if (demo.meshAt(x, y)?.name !== o.name) continue;
+          const score = Math.abs(x - rect.left - rect.width / 2) + Math.abs(y - rect.top - rect.height / 2);
+          if (!best || score < best.score) best = { x, y, score };
+          break;
+        }
+      }
+      if (best) out.push({ id: o.name, x: best.x, y: best.y });
+    });
+    return out;
+  });
+}
+
+/** An orbit drag across the 3D view. */
+async function orbit(page: Page, dx: number): Promise<void> {
+  const box = await page.locator('canvas').first().boundingBox();
+  if (!box) throw new Error('no canvas');
+  const y = box.y + box.height * 0.3;
+  await page.mouse.move(box.x + box.width / 2 - dx / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + dx / 2, y + 20, { steps: 20 });
+  await page.mouse.up();
+  await settle(page);
+}
+
+/**
+ * Wait until the orbit's damping has come to rest (it converges per frame, and SwiftShader draws
+ * few frames a second): the camera unchanged over three looks 250 ms apart.
+ */
+async function settle(page: Page): Promise<void> {
+  let last = '';
+  let same = 0;
+  for (let i = 0; i < 120 && same < 3; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = await page.evaluate(() => window.vantageDemo!.camera.matrixWorld.elements.map((v) => v.toFixed(5)).join(','));
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+}
+
+async function counts(): Promise<Record<string, number>> {
+  const rows = await collector.deps.store.query<{ type: string; n: number | string }>(
+    'SELECT type, sum(events) AS n FROM event_counts_hourly WHERE scene_id = $1 GROUP BY type',
+    [SCENE],
+  );
+  return Object.fromEntries(rows.map((r) => [r.type, Number(r.n)]));
+}
+
+async function setCapture(capture: Record<string, boolean>): Promise<void> {
+  const response = await fetch(`${collector.url}/api/v1/scenes/${SCENE}`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${sk}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ capture }),
+  });
+  expect(response.status).toBe(200);
+}
+
+describe('the demo, end to end: npm start’s collector, the demo page in Chromium, real input', () => {
+  it('sends every always-on channel with the sofa’s mesh ids and hit points on the sofa; an opt-in channel only after its flag is on; nothing at all under Global Privacy Control', async () => {
+    // ---- Visit 1: every opt-in channel off (the default) ------------------------------------
+    const first = await visit();
+    const page = first.tab.page;
+    await orbit(page, 300);
+    const targets = await sofaTargets(page);
+    expect(targets.map((t) => t.id).sort()).toEqual(SOFA_MESHES);
+    for (const target of targets) {
+      await page.mouse.move(target.x, target.y, { steps: 5 });
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await page.mouse.click(target.x, target.y);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await page.locator('button', { hasText: 'Champagne' }).first().click();
+    await page.locator('#add-to-cart').click();
+    await orbit(page, -250);
+    expect(await page.evaluate(() => window.vantageDemo!.client!.flush())).toBe(true);
+    const events = eventsOf(first);
+    const byType = (type: string) => events.filter((e) => e.type === type);
+
+    // The proxy the collector holds: the sofa's meshes and their world boxes (mm).
+    const proxyAnswer = await fetch(`${collector.url}/api/v1/scenes/${SCENE}/proxy`, { headers: { Authorization: `Bearer ${sk}` } });
+    expect(proxyAnswer.status).toBe(200);
+    const proxy = (await proxyAnswer.json()) as { meshes: Array<{ id: string; box: number[] }> };
+    expect(proxy.meshes.map((m) => m.id)).toEqual(SOFA_MESHES);
+    const boxOf = new Map(proxy.meshes.map((m) => [m.id, m.box]));
+    const onMesh = (e: { mesh?: string; hx?: number; hy?: number; hz?: number }) => {
+      const box = e.mesh === undefined ? undefined : boxOf.get(e.mesh);
+      if (!box || e.hx === undefined || e.hy === undefined || e.hz === undefined) return false;
+      const slack = 2; // mm of rounding
+      return e.hx >= box[0]! - slack && e.hy >= box[1]! - slack && e.hz >= box[2]! - slack && e.hx <= box[3]! + slack && e.hy <= box[4]! + slack && e.hz <= box[5]! + slack;
+    };
+
+    // Always-on channels: arrived, with the sofa's ids and hit points inside their mesh's box.
+    const clicks = byType('click') as Array<Extract<VantageEvent, { type: 'click' }>>;
+    expect(clicks.filter((c) => c.mesh !== undefined).map((c) => c.mesh).sort()).toEqual(SOFA_MESHES);
+    expect(clicks.filter((c) => c.mesh !== undefined).every(onMesh)).toBe(true);
+    const picks = byType('mesh_pick') as Array<Extract<VantageEvent, { type: 'mesh_pick' }>>;
+    expect(picks.map((p) => p.mesh).sort()).toEqual(SOFA_MESHES);
+    expect(picks.every((p) => p.source === 'pointer' && onMesh(p))).toBe(true);
+    const moves = byType('pointer_move') as Array<Extract<VantageEvent, { type: 'pointer_move' }>>;
+    const movesOnSofa = moves.filter((m) => m.mesh !== undefined);
+    expect(new Set(movesOnSofa.map((m) => m.mesh))).toEqual(new Set(SOFA_MESHES));
+    expect(movesOnSofa.every(onMesh)).toBe(true);
+    expect(byType('camera').length).toBeGreaterThanOrEqual(4);
+    expect(byType('perf').length).toBeGreaterThanOrEqual(1);
+    expect(byType('viewport').length).toBeGreaterThanOrEqual(1);
+    expect(byType('asset_load').some((e) => e.type === 'asset_load' && e.url.endsWith('/demo/assets/GlamVelvetSofa.glb') && e.ok)).toBe(true);
+    expect(byType('custom').map((e) => (e.type === 'custom' ? e.name : ''))).toEqual(['variant_selected', 'add_to_cart']);
+    // The collector stored exactly what went over the wire, per channel.
+    const sent: Record<string, number> = {};
+    for (const e of events) sent[e.type] = (sent[e.type] ?? 0) + 1;
+    expect(await counts()).toEqual(sent);
+    // No opt-in channel: the scene's flags are off.
+    expect(byType('hover_dwell')).toEqual([]);
+    expect(byType('gaze')).toEqual([]);
+    await first.tab.close();
+
+    // ---- Visit 2: hover_dwell and gaze switched on for the scene ------------------------------
+    await setCapture({ hover_dwell: true, gaze: true });
+    const second = await visit();
+    const page2 = second.tab.page;
+    await page2.waitForFunction(() => window.vantageDemo!.client!.capture.hover_dwell === true, undefined, { timeout: 20_000 });
+    const fabric = (await sofaTargets(page2)).find((t) => t.id === 'GlamVelvetSofa_fabric');
+    if (!fabric) throw new Error('the fabric is not on screen');
+    await page2.mouse.move(fabric.x, fabric.y, { steps: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await page2.mouse.move(5, 5, { steps: 3 });
+    await orbit(page2, 200);
+    expect(await page2.evaluate(() => window.vantageDemo!.client!.flush())).toBe(true);
+    const events2 = eventsOf(second);
+    const dwells = events2.filter((e): e is Extract<VantageEvent, { type: 'hover_dwell' }> => e.type === 'hover_dwell');
+    expect(dwells.some((d) => d.mesh === 'GlamVelvetSofa_fabric' && d.dwellMs >= 1000 && onMesh(d))).toBe(true);
+    const gazes = events2.filter((e): e is Extract<VantageEvent, { type: 'gaze' }> => e.type === 'gaze');
+    expect(gazes.length).toBeGreaterThanOrEqual(1);
+    expect(gazes.every((g) => g.mesh === undefined || onMesh(g))).toBe(true);
+    const stored = await counts();
+    expect(stored.hover_dwell).toBe(dwells.length);
+    expect(stored.gaze).toBe(gazes.length);
+    await second.tab.close();
+
+    // ---- Visit 3: Global Privacy Control — no request to the collector's API at all -----------
+    const before = await counts();
+    const third = await visit("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true });");
+    await orbit(third.tab.page, 300);
+    await third.tab.page.mouse.click(fabric.x, fabric.y);
+    await third.tab.page.locator('#add-to-cart').click();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await third.tab.page.evaluate(() => window.vantageDemo!.client?.optedOut)).toBe(true);
+    await third.tab.page.goto('about:blank');
+    expect(third.requests.filter((r) => r.includes('/api/'))).toEqual([]);
+    expect(third.bodies).toEqual([]);
+    expect(await counts()).toEqual(before);
+    await third.tab.close();
+  }, 240_000);
+});
