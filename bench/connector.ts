@@ -120,7 +120,7 @@ async function measureWith(options: { framesPerRun: number; rounds: number; clea
         await tab.page.waitForFunction(() => window.vantageThree !== undefined);
         await tab.page.evaluate(
           (o) => window.vantageThree.open(o),
-          { grid: 10, unlit: true, size: [320, 240], track, client: { endpoint: collector.url, key: pk, sceneId: scene, flushIntervalMs: 1000 }, tuning: { visibilityWindowMs: 2000, resourceIntervalMs: 2000 } },
+          { grid: 10, unlit: true, size: [320, 240] as [number, number], track, client: { endpoint: collector.url, key: pk, sceneId: scene, flushIntervalMs: 1000 }, tuning: { visibilityWindowMs: 2000, resourceIntervalMs: 2000 } },
         );
         if (!(await tab.page.evaluate(() => crossOriginIsolated))) throw new Error('the bench page is not cross-origin isolated: its timer would be coarse');
         await tab.page.evaluate(() => window.vantageThree.measure(10));
