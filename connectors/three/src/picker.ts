@@ -31,7 +31,7 @@ export class Picker {
    * Cast a ray from `camera` through normalised device coordinates (`x`, `y` in -1..1, y up).
    * Returns whether a mesh was hit; see {@link hit} and {@link point}.
    */
-  pick(camera: Camera, x: number, y: number, frame: number): boolean {
+  pick(camera: Camera, x: number, y: number, epoch: number): boolean {
     this.hit = null;
     this.raycasts = 0;
     const entries = this.#index.entries;
@@ -49,23 +49,22 @@ export class Picker {
     const rx = ray.direction.x;
     const ry = ray.direction.y;
     const rz = ray.direction.z;
+    this.#index.refresh(epoch);
+    const spheres = this.#index.spheres;
     let n = 0;
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i] as MeshEntry;
-      const sphere = entry.frame === frame ? entry.sphere : this.#index.sphereOf(entry, frame);
-      if (sphere === null) continue;
+    for (let i = 0, o = 0; i < entries.length; i++, o += 4) {
       // The ray against the sphere, inline (cheapest test first; most meshes stop here).
-      const c = sphere.center;
-      const r = sphere.radius;
-      const dx = c.x - ox;
-      const dy = c.y - oy;
-      const dz = c.z - oz;
+      const r = spheres[o + 3] as number;
+      if (r < 0) continue;
+      const dx = (spheres[o] as number) - ox;
+      const dy = (spheres[o + 1] as number) - oy;
+      const dz = (spheres[o + 2] as number) - oz;
       const along = dx * rx + dy * ry + dz * rz;
       if (along + r < 0) continue;
       const d2 = dx * dx + dy * dy + dz * dz - along * along;
-      if (d2 > r * r || !SceneIndex.drawable(entry, camera)) continue;
+      if (d2 > r * r || !SceneIndex.drawable(entries[i] as MeshEntry, camera)) continue;
       this.#candidates[n] = i;
-      this.#distances[n] = Math.max(0, along - sphere.radius);
+      this.#distances[n] = Math.max(0, along - r);
       n++;
     }
     let best = Infinity;

@@ -8,7 +8,7 @@
  * and marks itself dirty; the next throttled step rebuilds it. Renaming or re-tagging objects is
  * not an event: call the tracker's `refresh()` after doing that.
  */
-import { Box3, Sphere, type BufferGeometry, type Camera, type Mesh, type Object3D } from 'three';
+import { Box3, type BufferGeometry, type Sphere, type Camera, type Mesh, type Object3D } from 'three';
 import { meshIdOf } from './mesh-id.js';
 
 /** Which meshes the index covers. */
@@ -21,10 +21,6 @@ export interface MeshEntry {
   readonly id: string;
   /** Index of its id in {@link SceneIndex.ids} (meshes sharing an id share a slot). */
   readonly slot: number;
-  /** World bounding sphere, valid for frame {@link MeshEntry.frame}. */
-  readonly sphere: Sphere;
-  /** The frame the sphere was last refreshed for. */
-  frame: number;
   /** Grow the sphere by this factor (skinned meshes move away from their bind pose). */
   readonly slack: number;
 }
@@ -97,7 +93,7 @@ export class SceneIndex {
         ids.push(id);
       }
       const skinned = (object as Mesh & { isSkinnedMesh?: boolean }).isSkinnedMesh === true;
-      entries.push({ object, id, slot, sphere: new Sphere(), frame: -1, slack: skinned ? 1.5 : 1 });
+      entries.push({ object, id, slot, slack: skinned ? 1.5 : 1 });
     });
     for (const object of this.#watched) {
       if (seen.has(object)) continue;
@@ -107,19 +103,43 @@ export class SceneIndex {
     }
     this.entries = entries;
     this.ids = ids;
+    this.spheres = new Float64Array(entries.length * 4);
+    this.#epoch = NaN;
     this.dirty = false;
     this.version++;
   }
 
-  /** Refresh `entry`'s world sphere for `frame` (once per frame). Allocates nothing. */
-  sphereOf(entry: MeshEntry, frame: number): Sphere | null {
-    if (entry.frame === frame) return entry.sphere;
-    const local = localSphere(entry.object);
-    if (local === null) return null;
-    entry.sphere.copy(local).applyMatrix4(entry.object.matrixWorld);
-    entry.sphere.radius *= entry.slack;
-    entry.frame = frame;
-    return entry.sphere;
+  /**
+   * World bounding spheres of every entry, four numbers each (centre x, y, z, radius; radius -1
+   * for a mesh without geometry bounds), valid for the epoch of the last {@link refresh}. A flat
+   * array, so the loops over every mesh read memory in order.
+   */
+  spheres = new Float64Array(0);
+  #epoch = NaN;
+
+  /** Recompute every world sphere, once per `epoch` (a later call with the same epoch does nothing). Allocates nothing. */
+  refresh(epoch: number): void {
+    if (this.#epoch === epoch) return;
+    this.#epoch = epoch;
+    const out = this.spheres;
+    const entries = this.entries;
+    for (let i = 0, o = 0; i < entries.length; i++, o += 4) {
+      const entry = entries[i] as MeshEntry;
+      const local = localSphere(entry.object);
+      if (local === null) {
+        out[o + 3] = -1;
+        continue;
+      }
+      const e = entry.object.matrixWorld.elements;
+      const c = local.center;
+      out[o] = (e[0] as number) * c.x + (e[4] as number) * c.y + (e[8] as number) * c.z + (e[12] as number);
+      out[o + 1] = (e[1] as number) * c.x + (e[5] as number) * c.y + (e[9] as number) * c.z + (e[13] as number);
+      out[o + 2] = (e[2] as number) * c.x + (e[6] as number) * c.y + (e[10] as number) * c.z + (e[14] as number);
+      const sx = (e[0] as number) ** 2 + (e[1] as number) ** 2 + (e[2] as number) ** 2;
+      const sy = (e[4] as number) ** 2 + (e[5] as number) ** 2 + (e[6] as number) ** 2;
+      const sz = (e[8] as number) ** 2 + (e[9] as number) ** 2 + (e[10] as number) ** 2;
+      out[o + 3] = local.radius * Math.sqrt(Math.max(sx, sy, sz)) * entry.slack;
+    }
   }
 
   /** Whether the camera would draw `entry` now: visible up the graph, on the camera's layers. */
@@ -153,5 +173,6 @@ export class SceneIndex {
     this.#watched.clear();
     this.entries = [];
     this.ids = [];
+    this.spheres = new Float64Array(0);
   }
 }

@@ -64,7 +64,7 @@ export class VisibilityMeter {
    * adds the time since the previous step to what is on screen. Allocates nothing (unless the
    * index was rebuilt since the last step).
    */
-  step(now: number, camera: Camera, aspect: number, frame: number): void {
+  step(now: number, camera: Camera, aspect: number, epoch: number): void {
     this.#sync();
     const last = this.#lastStep;
     this.#lastStep = now;
@@ -92,18 +92,20 @@ export class VisibilityMeter {
     const camX = camera.matrixWorld.elements[12] as number;
     const camY = camera.matrixWorld.elements[13] as number;
     const camZ = camera.matrixWorld.elements[14] as number;
-    for (let i = 0; i < entries.length; i++) {
+    this.#index.refresh(epoch);
+    const spheres = this.#index.spheres;
+    for (let i = 0, o = 0; i < entries.length; i++, o += 4) {
       const entry = entries[i] as MeshEntry;
       const slot = entry.slot;
-      if (slot >= seen.length) continue;
-      const sphere = entry.frame === frame ? entry.sphere : this.#index.sphereOf(entry, frame);
-      if (sphere === null) continue;
+      const radius = spheres[o + 3] as number;
+      if (slot >= seen.length || radius < 0) continue;
+      const cx = spheres[o] as number;
+      const cy = spheres[o + 1] as number;
+      const cz = spheres[o + 2] as number;
       // The sphere against the six frustum planes, inline.
-      const c = sphere.center;
-      const negR = -sphere.radius;
       let inside = true;
       for (let p = 0; p < 24; p += 4) {
-        if ((planes[p] as number) * c.x + (planes[p + 1] as number) * c.y + (planes[p + 2] as number) * c.z + (planes[p + 3] as number) < negR) {
+        if ((planes[p] as number) * cx + (planes[p + 1] as number) * cy + (planes[p + 2] as number) * cz + (planes[p + 3] as number) < -radius) {
           inside = false;
           break;
         }
@@ -112,13 +114,13 @@ export class VisibilityMeter {
       // Screen share of the sphere's disc (NDC spans 2 × 2; the screen's area is 4).
       let ry: number;
       if (perspective) {
-        const dx = sphere.center.x - camX;
-        const dy = sphere.center.y - camY;
-        const dz = sphere.center.z - camZ;
+        const dx = cx - camX;
+        const dy = cy - camY;
+        const dz = cz - camZ;
         const distance = Math.sqrt(dx * dx + dy * dy + dz * dz);
-        ry = distance <= sphere.radius ? 2 : sphere.radius / (distance * tanHalf);
+        ry = distance <= radius ? 2 : radius / (distance * tanHalf);
       } else {
-        ry = sphere.radius / orthoHalfHeight;
+        ry = radius / orthoHalfHeight;
       }
       const rx = ry / (aspect > 0 ? aspect : 1);
       const share = Math.min(1, (Math.PI * Math.min(rx, 1) * Math.min(ry, 1)) / 4);
@@ -128,9 +130,9 @@ export class VisibilityMeter {
       seen[slot] = 1;
       this.#visible[slot] = (this.#visible[slot] as number) + dt;
       // The centre in clip space through the view-projection matrix, inline.
-      const w = m[3]! * c.x + m[7]! * c.y + m[11]! * c.z + m[15]!;
-      const nx = (m[0]! * c.x + m[4]! * c.y + m[8]! * c.z + m[12]!) / w;
-      const ny = (m[1]! * c.x + m[5]! * c.y + m[9]! * c.z + m[13]!) / w;
+      const w = m[3]! * cx + m[7]! * cy + m[11]! * cz + m[15]!;
+      const nx = (m[0]! * cx + m[4]! * cy + m[8]! * cz + m[12]!) / w;
+      const ny = (m[1]! * cx + m[5]! * cy + m[9]! * cz + m[13]!) / w;
       if (w > 0 && Math.abs(nx) <= CENTRE_NDC && Math.abs(ny) <= CENTRE_NDC) {
         this.#centre[slot] = (this.#centre[slot] as number) + dt;
       }
