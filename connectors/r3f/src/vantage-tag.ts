@@ -1,7 +1,8 @@
 /**
  * Declarative mesh tagging for React Three Fiber: the JSX face of `@vantage/three`'s `tagObject`.
  */
-import { assertMeshId, MESH_ID_KEY } from '@vantage/three';
+// The mesh-id module alone: the package root would load three.js and the connector (not SSR-safe to need).
+import { assertMeshId, MESH_ID_KEY } from '@vantage/three/mesh-id';
 
 /** The props {@link vantageTag} returns: a `userData` object carrying the mesh id. */
 export interface VantageTagProps {

@@ -500,9 +500,10 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
   }
 
   const previousAfterRender = scene.onAfterRender;
-  const afterRender: Scene['onAfterRender'] = function (this: Scene, r, s, c, ...rest) {
+  // Explicit parameters, not `...rest`: a rest array would be an allocation every frame.
+  const afterRender: Scene['onAfterRender'] = function (this: Scene, r, s, c, geometry, material, group) {
     try {
-      previousAfterRender.call(this, r, s, c, ...rest);
+      previousAfterRender.call(this, r, s, c, geometry, material, group);
     } finally {
       if (running) {
         try {
