@@ -35,8 +35,10 @@ describe('renderLandingPage', () => {
   it('fills endpoint, key and scene into a @vantage/three snippet', () => {
     const snippet = snippetOf(renderLandingPage(options));
     expect(snippet).toContain("import { trackScene } from '@vantage/three';");
+    expect(snippet).toContain("import { createClient } from '@vantage/sdk-core';");
+    expect(snippet).toContain('trackScene({ scene, camera, renderer, client })');
     expect(optionIn(snippet, 'endpoint')).toBe('http://127.0.0.1:7315');
-    expect(optionIn(snippet, 'publishableKey')).toBe('pk_live_3f9a');
+    expect(optionIn(snippet, 'key')).toBe('pk_live_3f9a');
     expect(optionIn(snippet, 'sceneId')).toBe('showroom');
     expect(renderLandingPage(options)).not.toContain('printed');
   });
@@ -44,8 +46,8 @@ describe('renderLandingPage', () => {
   it('without a key, shows a placeholder and points to the key printed at first start; scene defaults', () => {
     const html = renderLandingPage({ projectName: 'Demo', endpoint: 'https://collector.example.com' });
     const snippet = snippetOf(html);
-    expect(optionIn(snippet, 'publishableKey')).toBe('pk_…');
-    expect(snippet).toMatch(/publishableKey: "pk_…", \/\/ the pk_… key printed when the collector first started/);
+    expect(optionIn(snippet, 'key')).toBe('pk_…');
+    expect(snippet).toMatch(/key: "pk_…", \/\/ the pk_… key printed when the collector first started/);
     expect(html).toMatch(/Use the <code>pk_…<\/code> key the collector printed at its first start/);
     expect(optionIn(snippet, 'sceneId')).toBe('my-scene');
     expect(renderLandingPage({ ...options, publishableKey: '' })).toContain('printed at its first start');
@@ -76,7 +78,7 @@ describe('renderLandingPage', () => {
     expect(html.match(/<\/code>/g)?.length).toBe(html.match(/<code>/g)?.length);
     const snippet = snippetOf(html);
     expect(optionIn(snippet, 'endpoint')).toBe(hostile.endpoint);
-    expect(optionIn(snippet, 'publishableKey')).toBe(hostile.publishableKey);
+    expect(optionIn(snippet, 'key')).toBe(hostile.publishableKey);
     expect(optionIn(snippet, 'sceneId')).toBe(hostile.sceneId);
   });
 });

@@ -38,23 +38,23 @@ export function renderLandingPage(options: LandingPageOptions): string {
   const sceneId = options.sceneId ?? DEFAULT_SCENE_ID;
   const keyKnown = publishableKey !== undefined && publishableKey !== '';
   const keyLine = keyKnown
-    ? `  publishableKey: ${jsString(publishableKey)},`
-    : `  publishableKey: ${jsString(KEY_PLACEHOLDER)}, // the pk_… key printed when the collector first started`;
+    ? `  key: ${jsString(publishableKey)},`
+    : `  key: ${jsString(KEY_PLACEHOLDER)}, // the pk_… key printed when the collector first started`;
   const snippet = [
+    `import { createClient } from '@vantage/sdk-core';`,
     `import { trackScene } from '@vantage/three';`,
     ``,
-    `// scene, camera and renderer: your three.js objects`,
-    `const tracker = trackScene({`,
-    `  scene,`,
-    `  camera,`,
-    `  renderer,`,
+    `const client = createClient({`,
     `  endpoint: ${jsString(endpoint)},`,
     keyLine,
     `  sceneId: ${jsString(sceneId)},`,
     `});`,
+    `// scene, camera and renderer: your three.js objects`,
+    `const tracker = trackScene({ scene, camera, renderer, client });`,
     ``,
     `// when the scene goes away`,
     `tracker.stop();`,
+    `client.stop();`,
   ].join('\n');
 
   const keyNote = keyKnown
@@ -83,6 +83,7 @@ export function renderLandingPage(options: LandingPageOptions): string {
     <h2>Send your first events</h2>
     <p>This collector receives events at <code>${escapeHtml(endpoint)}</code>. Add the three.js connector to your scene:</p>
     <pre><code>${escapeHtml(snippet)}</code></pre>${keyNote}
+    <p>See it working first: on a collector whose first start created the demo project, <a href="/demo">/demo</a> is a product configurator that sends its events here.</p>
     <p>The dashboard is on its way. Meanwhile: <a href="/healthz">/healthz</a> shows whether this collector is up.</p>
   </main>
 </body>
