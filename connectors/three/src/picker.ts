@@ -5,7 +5,7 @@
  * sphere can hold a nearer hit — so most meshes never see a triangle test. The buffers are
  * preallocated; only three's own `Mesh.raycast` allocates its intersection records.
  */
-import { Raycaster, Vector2, Vector3, type Camera, type Intersection, type Object3D } from 'three';
+import { Raycaster, Vector2, Vector3, type Box3, type Camera, type Intersection, type Object3D } from 'three';
 import { SceneIndex, type MeshEntry } from './scene-index.js';
 
 export class Picker {
@@ -22,6 +22,51 @@ export class Picker {
   #distances = new Float64Array(64);
 
   readonly #index: SceneIndex;
+
+  /**
+   * Where the ray enters `entry`'s world box (0 when it starts inside), or -1 when it misses it.
+   * Skinned meshes leave their bind-pose box: for them the sphere test stands (0).
+   */
+  #boxEntry(entry: MeshEntry, ox: number, oy: number, oz: number, rx: number, ry: number, rz: number): number {
+    if (entry.slack !== 1) return 0;
+    const object = entry.object as MeshEntry['object'] & { boundingBox?: Box3 | null };
+    let box = object.boundingBox;
+    if (box === undefined) {
+      if (object.geometry.boundingBox === null) object.geometry.computeBoundingBox();
+      box = object.geometry.boundingBox;
+    }
+    if (!box || box.isEmpty()) return 0;
+    const e = object.matrixWorld.elements;
+    const mx = (box.min.x + box.max.x) / 2;
+    const my = (box.min.y + box.max.y) / 2;
+    const mz = (box.min.z + box.max.z) / 2;
+    const ex = (box.max.x - box.min.x) / 2;
+    const ey = (box.max.y - box.min.y) / 2;
+    const ez = (box.max.z - box.min.z) / 2;
+    let near = 0;
+    let far = Infinity;
+    for (let axis = 0; axis < 3; axis++) {
+      const c = (e[axis] as number) * mx + (e[axis + 4] as number) * my + (e[axis + 8] as number) * mz + (e[axis + 12] as number);
+      const h = Math.abs(e[axis] as number) * ex + Math.abs(e[axis + 4] as number) * ey + Math.abs(e[axis + 8] as number) * ez;
+      const o = axis === 0 ? ox : axis === 1 ? oy : oz;
+      const d = axis === 0 ? rx : axis === 1 ? ry : rz;
+      if (d === 0) {
+        if (o < c - h || o > c + h) return -1;
+        continue;
+      }
+      let t1 = (c - h - o) / d;
+      let t2 = (c + h - o) / d;
+      if (t1 > t2) {
+        const t = t1;
+        t1 = t2;
+        t2 = t;
+      }
+      if (t1 > near) near = t1;
+      if (t2 < far) far = t2;
+      if (near > far) return -1;
+    }
+    return near;
+  }
 
   constructor(index: SceneIndex) {
     this.#index = index;
@@ -62,9 +107,14 @@ export class Picker {
       const along = dx * rx + dy * ry + dz * rz;
       if (along + r < 0) continue;
       const d2 = dx * dx + dy * dy + dz * dz - along * along;
-      if (d2 > r * r || !SceneIndex.drawable(entries[i] as MeshEntry, camera)) continue;
+      if (d2 > r * r) continue;
+      const entry = entries[i] as MeshEntry;
+      // Then the world box, for the few meshes whose sphere the ray meets: a tighter fit (a
+      // sphere around a long, thin part is mostly empty) and the distance where the ray enters.
+      const enter = this.#boxEntry(entry, ox, oy, oz, rx, ry, rz);
+      if (enter < 0 || !SceneIndex.drawable(entry, camera)) continue;
       this.#candidates[n] = i;
-      this.#distances[n] = Math.max(0, along - r);
+      this.#distances[n] = enter;
       n++;
     }
     let best = Infinity;
