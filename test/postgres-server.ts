@@ -102,7 +102,8 @@ async function startOnFreePort(exec: Exec, data: string, dir: string): Promise<n
   }
 }
 
-function freePort(): Promise<number> {
+/** A port of 127.0.0.1 free right now (the caller binds it soon after). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

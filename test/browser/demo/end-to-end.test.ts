@@ -7,7 +7,6 @@
  * collector's own validators): mesh ids and hit points on the sofa.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
@@ -18,6 +17,7 @@ import { loadConfig } from '../../../collector/src/config.js';
 import { createLogger } from '../../../collector/src/log.js';
 import { startCollector, type RunningCollector } from '../../../collector/src/server.js';
 import type {} from '../../../demo/src/page/handle.js';
+import { freePort } from '../../postgres-server.js';
 import { launchChromium, openPage, type TestPage } from '../harness/index.js';
 
 const SOFA_MESHES = ['GlamVelvetSofa_fabric', 'GlamVelvetSofa_feet', 'GlamVelvetSofa_legs'];
@@ -28,18 +28,7 @@ let browser: Browser;
 let dataDir: string;
 let sk: string;
 
-/** A free port of 127.0.0.1 (the demo project allows its own origin, so the port must be known). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
+// The demo project allows its own origin, so the port must be known before the start.
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'vantage-e2e-'));
   const port = await freePort();
