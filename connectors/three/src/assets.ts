@@ -78,24 +78,20 @@ export function watchLoads(
     if (!started.has(url)) started.set(url, now());
     original.itemStart.call(this, url);
   };
-  const itemEnd: Item = function (this: LoadingManager, url) {
-    try {
-      finish(url, true);
-    } catch (error) {
-      report(error);
-    } finally {
-      original.itemEnd.call(this, url);
-    }
-  };
-  const itemError: Item = function (this: LoadingManager, url) {
-    try {
-      finish(url, false);
-    } catch (error) {
-      report(error);
-    } finally {
-      original.itemError.call(this, url);
-    }
-  };
+  /** The manager's own `itemEnd` or `itemError`, after the load is reported (never throwing into the loader). */
+  function ending(ok: boolean, own: Item): Item {
+    return function (this: LoadingManager, url) {
+      try {
+        finish(url, ok);
+      } catch (error) {
+        report(error);
+      } finally {
+        own.call(this, url);
+      }
+    };
+  }
+  const itemEnd = ending(true, original.itemEnd);
+  const itemError = ending(false, original.itemError);
   manager.itemStart = itemStart;
   manager.itemEnd = itemEnd;
   manager.itemError = itemError;

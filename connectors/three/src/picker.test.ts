@@ -31,6 +31,22 @@ function gridScene(): { scene: Scene; meshes: Mesh[] } {
   return { scene, meshes };
 }
 
+/** A named unit box at `z`. */
+function box(name: string, z = 0): Mesh {
+  const mesh = new Mesh(new BoxGeometry(1, 1, 1), new MeshBasicMaterial());
+  mesh.name = name;
+  mesh.position.z = z;
+  return mesh;
+}
+
+/** An index and a picker over `scene` (its world matrices updated first). */
+function pickerOver(scene: Scene): { index: SceneIndex; picker: Picker } {
+  scene.updateMatrixWorld(true);
+  const index = new SceneIndex(scene, () => true);
+  index.rebuild();
+  return { index, picker: new Picker(index) };
+}
+
 function cameraAt(x: number, y: number, z: number): PerspectiveCamera {
   const camera = new PerspectiveCamera(50, 16 / 9, 0.1, 100);
   camera.position.set(x, y, z);
@@ -74,19 +90,13 @@ describe('Picker', () => {
 
   it('ignores hidden meshes (or hidden ancestors) and meshes off the camera layers', () => {
     const scene = new Scene();
-    const near = new Mesh(new BoxGeometry(1, 1, 1), new MeshBasicMaterial());
-    near.name = 'near';
-    near.position.z = 2;
-    const far = new Mesh(new BoxGeometry(1, 1, 1), new MeshBasicMaterial());
-    far.name = 'far';
+    const near = box('near', 2);
+    const far = box('far');
     const holder = new Group();
     holder.add(near);
     scene.add(holder, far);
-    scene.updateMatrixWorld(true);
+    const { picker } = pickerOver(scene);
     const camera = cameraAt(0, 0, 10);
-    const index = new SceneIndex(scene, () => true);
-    index.rebuild();
-    const picker = new Picker(index);
     expect(picker.pick(camera, 0, 0, 1)).toBe(true);
     expect(picker.hit?.id).toBe('near');
     expect(picker.point.z).toBeCloseTo(2.5, 9);
@@ -100,20 +110,15 @@ describe('Picker', () => {
 
   it('follows moved meshes from one frame to the next and sees added children after a rebuild', () => {
     const scene = new Scene();
-    const mesh = new Mesh(new BoxGeometry(1, 1, 1), new MeshBasicMaterial());
-    mesh.name = 'mover';
+    const mesh = box('mover');
     scene.add(mesh);
-    scene.updateMatrixWorld(true);
+    const { index, picker } = pickerOver(scene);
     const camera = cameraAt(0, 0, 10);
-    const index = new SceneIndex(scene, () => true);
-    index.rebuild();
-    const picker = new Picker(index);
     expect(picker.pick(camera, 0, 0, 1)).toBe(true);
     mesh.position.x = 5;
     scene.updateMatrixWorld(true);
     expect(picker.pick(camera, 0, 0, 2)).toBe(false);
-    const added = new Mesh(new BoxGeometry(1, 1, 1), new MeshBasicMaterial());
-    added.name = 'added';
+    const added = box('added');
     scene.add(added);
     scene.updateMatrixWorld(true);
     expect(index.dirty).toBe(true);

@@ -210,7 +210,6 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
   let camera: Camera | undefined = options.camera;
   let session: string | undefined;
   let lastRebuild = -Infinity;
-  let rebuiltAt = -Infinity;
 
   // Pointer state, written by the DOM handlers (two numbers), read by the frame.
   let pointerInside = false;
@@ -453,7 +452,6 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
   function rebuild(now: number): void {
     index.rebuild();
     lastRebuild = now;
-    rebuiltAt = now;
   }
 
   function onFrame(c: Camera): void {
@@ -554,7 +552,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
   }
 
   function proxy(now: number): void {
-    if (options.registerProxy === false || proxyVersion === index.version || index.dirty || now - rebuiltAt < PROXY_SETTLE_MS) return;
+    if (options.registerProxy === false || proxyVersion === index.version || index.dirty || now - lastRebuild < PROXY_SETTLE_MS) return;
     proxyVersion = index.version;
     const built = buildProxy(index);
     if (built.truncated > 0) {
