@@ -25,4 +25,9 @@ export interface AppDeps {
   /** Rate limits and quotas: `await deps.limits.take(key, '<route>')` right after authenticating. */
   limits: Limits;
   log: Logger;
+  /**
+   * The collector's clock, epoch ms (default `Date.now`): when a batch was received, which
+   * corrects client clock skew and so decides each event's time bucket. Tests pin it.
+   */
+  clock?: () => number;
 }

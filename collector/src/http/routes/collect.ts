@@ -34,7 +34,7 @@ async function keepDeadLetter(deps: AppDeps, entry: DlqEntry): Promise<void> {
 /** The collect handler. */
 export function collect(deps: AppDeps) {
   return async function collectHandler(ctx: Context): Promise<void> {
-    const receivedAt = Date.now();
+    const receivedAt = deps.clock ? deps.clock() : Date.now();
     const contentType = mediaType(ctx.get('Content-Type'));
     const body = await readBody(ctx, deps.config.maxBodyBytes);
     const headerToken = bearerToken(ctx);
