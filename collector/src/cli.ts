@@ -133,7 +133,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
  * runs beside one; a dry run writes nothing and needs no lock.
  */
 async function retentionRun(config: Config, store: Store, projectId: string | undefined, dryRun: boolean): Promise<RetentionReport> {
-  const options = { dryRun, projectId, actor: 'cli', dlqRetentionDays: config.dlqRetentionDays };
+  const options = { dryRun, projectId, actor: 'cli', dlqRetentionDays: config.dlqRetentionDays, hashRotationHours: config.hashRotationHours };
   if (dryRun) return runRetention(store, options);
   const lock = await tryRetentionLock(store, config.databaseUrl);
   if (!lock) return { ...emptyReport(new Date(), { dryRun, batchSize: DEFAULT_BATCH_SIZE, dlqRetentionDays: config.dlqRetentionDays }), skipped: 'locked' };

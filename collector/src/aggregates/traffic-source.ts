@@ -94,6 +94,10 @@ const RULES: readonly Rule[] = [
     match: (i) => (i.utm.medium ? { source: i.refHost ?? '(not set)', medium: i.utm.medium, campaign: i.utm.campaign, confidence: 'medium' } : null),
   },
   {
+    id: 'webmail',
+    match: (i) => (i.refHost && WEBMAIL.test(i.refHost) ? { source: i.refHost, medium: 'email', campaign: i.utm.campaign, confidence: 'medium' } : null),
+  },
+  {
     id: 'search-engine',
     match: (i) => {
       const engine = lookup(i.refHost, SEARCH_ENGINES);
@@ -106,10 +110,6 @@ const RULES: readonly Rule[] = [
       const network = lookup(i.refHost, SOCIAL);
       return network ? { source: network, medium: 'social', campaign: i.utm.campaign, confidence: 'high' } : null;
     },
-  },
-  {
-    id: 'webmail',
-    match: (i) => (i.refHost && WEBMAIL.test(i.refHost) ? { source: i.refHost, medium: 'email', campaign: i.utm.campaign, confidence: 'medium' } : null),
   },
   {
     id: 'internal',
