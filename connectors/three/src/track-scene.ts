@@ -316,10 +316,17 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
 
   // ---- pointer --------------------------------------------------------------------------------
 
+  /**
+   * The element's box, read outside the frame when it can have changed: a scroll or a resize
+   * drops it, and housekeeping reads it again every step (a layout shift that neither scrolls
+   * nor resizes is seen within {@link HOUSEKEEPING_MS}). Reading it in the frame hook could force
+   * a layout in the middle of the app's frame; a click always reads it fresh.
+   */
+  let box: DOMRect | undefined;
+  const readBox = (): DOMRect => (box = element.getBoundingClientRect());
   /** Client coordinates → NDC in `ndc` (returns false when the element has no size). */
   const ndc = { x: 0, y: 0 };
-  function toNdc(clientX: number, clientY: number): boolean {
-    const rect = element.getBoundingClientRect();
+  function toNdc(clientX: number, clientY: number, rect: DOMRect): boolean {
     if (rect.width <= 0 || rect.height <= 0) return false;
     ndc.x = Math.max(-1, Math.min(1, ((clientX - rect.left) / rect.width) * 2 - 1));
     ndc.y = Math.max(-1, Math.min(1, -(((clientY - rect.top) / rect.height) * 2 - 1)));
@@ -329,7 +336,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
 
   function samplePointer(now: number, c: Camera, send: boolean): void {
     lastPointerSample = now;
-    if (!toNdc(pointerX, pointerY)) return;
+    if (!toNdc(pointerX, pointerY, box ?? readBox())) return;
     const hit = picker.pick(c, ndc.x, ndc.y, epoch) ? picker.hit : null;
     const pt = picker.point;
     if (send && client.isEnabled('pointer_move')) {
@@ -341,7 +348,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
 
   function onClick(clientX: number, clientY: number, button: number): void {
     const c = camera;
-    if (!c || !toNdc(clientX, clientY)) return;
+    if (!c || !toNdc(clientX, clientY, readBox())) return;
     if (index.dirty) rebuild(perfNow());
     // A fresh epoch: the spheres are refreshed for where things are now.
     epoch++;
@@ -389,6 +396,12 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     if (Math.abs(e.clientX - downX) > CLICK_SLOP_PX || Math.abs(e.clientY - downY) > CLICK_SLOP_PX) return;
     onClick(e.clientX, e.clientY, e.button);
   });
+
+  const dropBox = (): void => {
+    box = undefined;
+  };
+  listen(win, 'resize', dropBox);
+  listen(win, 'scroll', dropBox, { passive: true, capture: true });
 
   // ---- runtime errors (opt-in) ----------------------------------------------------------------
 
@@ -566,6 +579,8 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     guard('housekeeping', () => {
       const now = perfNow();
       if (index.dirty && now - lastRebuild >= HOUSEKEEPING_MS) rebuild(now);
+      if (pointerInside) readBox();
+      else box = undefined;
       if (client.sessionId === undefined) return;
       const c = camera;
       if (c && client.isEnabled('camera') && sampler.settle(now)) emitCamera(c);
