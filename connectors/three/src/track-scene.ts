@@ -121,6 +121,11 @@ function positive(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+/** What `what` threw, as an `internal` error ("`what` failed: …"). */
+function failure(what: string, error: unknown): VantageError {
+  return new VantageError('internal', `${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
 /** A handle that does nothing (unusable options). */
 function inertTracker(): SceneTracker {
   return { active: false, meshCount: 0, pick: () => undefined, refresh: () => undefined, stop: () => undefined };
@@ -158,7 +163,7 @@ export function trackScene(options: TrackSceneOptions): SceneTracker {
   const renderer = options?.renderer;
   const client = options?.client;
   if (!scene || (scene as { isScene?: boolean }).isScene !== true || !renderer || typeof renderer.render !== 'function' || !client || typeof client.track !== 'function') {
-    report(new VantageError('invalid_options', 'trackScene needs { scene (a THREE.Scene), renderer (a THREE.WebGLRenderer), client (from createClient) }'));
+    report(new VantageError('invalid_options', 'trackScene needs { scene, renderer, client }'));
     return inertTracker();
   }
   if (!client.active) return inertTracker();
@@ -174,7 +179,7 @@ export function trackScene(options: TrackSceneOptions): SceneTracker {
         // already reporting the failure that matters
       }
     }
-    report(new VantageError('internal', `trackScene could not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+    report(failure('trackScene()', error));
     return inertTracker();
   }
 }
@@ -248,9 +253,9 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
 
   function fail(what: string, error: unknown): void {
     failures++;
-    report(new VantageError('internal', `${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+    report(failure(what, error));
     if (failures >= MAX_ERRORS && running) {
-      report(new VantageError('internal', `the three.js connector failed ${failures} times and switched itself off`));
+      report(new VantageError('internal', `failed ${failures} times and switched itself off`));
       stop();
     }
   }
@@ -569,7 +574,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     proxyVersion = index.version;
     const built = buildProxy(index);
     if (built.truncated > 0) {
-      report(new VantageError('invalid_options', `the scene has more mesh ids than a proxy holds; ${built.truncated} were left out of it`));
+      report(new VantageError('invalid_options', `${built.truncated} mesh ids left out of the proxy (too many)`));
     }
     void client.registerProxy(built.proxy);
   }
@@ -603,7 +608,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
       try {
         undo();
       } catch (error) {
-        report(new VantageError('internal', `stopping the connector: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+        report(failure('stop()', error));
       }
     }
   }
@@ -625,7 +630,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
       if (!running) return;
       guard('pick()', () => {
         if (!object || (object as { isObject3D?: boolean }).isObject3D !== true) {
-          report(new VantageError('invalid_event', 'pick(object) needs a three.js Object3D; nothing was sent'));
+          report(new VantageError('invalid_event', 'pick() needs an Object3D'));
           return;
         }
         const id = meshIdOf(object, scene);
