@@ -78,9 +78,6 @@ export class CameraSampler {
   readonly #position = new Vector3();
   readonly #quaternion = new Quaternion();
   readonly #scale = new Vector3();
-  /** The matrix and field of view of the last {@link update} (NaN: none yet). */
-  readonly #matrix = new Float64Array(16).fill(NaN);
-  #fov: number | undefined = NaN;
 
   readonly #options: CameraSamplerOptions;
 
@@ -100,27 +97,6 @@ export class CameraSampler {
   update(now: number, matrixWorld: Matrix4, fov: number | undefined): boolean {
     const pose = this.pose;
     copyPose(pose, this.#previous);
-    // The same matrix and field of view as last frame give the same pose: skip the decomposition.
-    if (this.#read(matrixWorld.elements) || fov !== this.#fov) this.#quantise(matrixWorld, fov);
-    return this.#decide(now);
-  }
-
-  /** Whether `elements` differ from the matrix of the last {@link update} (and remember them). */
-  #read(elements: ArrayLike<number>): boolean {
-    const last = this.#matrix;
-    let changed = false;
-    for (let i = 0; i < 16; i++) {
-      if (last[i] !== elements[i]) {
-        last[i] = elements[i] as number;
-        changed = true;
-      }
-    }
-    return changed;
-  }
-
-  #quantise(matrixWorld: Matrix4, fov: number | undefined): void {
-    const pose = this.pose;
-    this.#fov = fov;
     matrixWorld.decompose(this.#position, this.#quaternion, this.#scale);
     pose.px = toMm(this.#position.x);
     pose.py = toMm(this.#position.y);
@@ -132,10 +108,7 @@ export class CameraSampler {
     pose.qz = toQuat(sign * this.#quaternion.z);
     pose.qw = toQuat(sign * this.#quaternion.w);
     pose.fov10 = fov === undefined || !Number.isFinite(fov) ? -1 : Math.min(1790, Math.max(10, Math.round(fov * 10)));
-  }
 
-  #decide(now: number): boolean {
-    const pose = this.pose;
     if (!samePose(pose, this.#previous)) this.#changedAt = now;
     if (this.#forced || !this.#hasSent) return this.#mark(now);
     const sent = this.sent;
