@@ -10,6 +10,7 @@ import { encodeBatch, type VantageEvent } from '@vantage/sdk-core/schema';
 import { ROLLUPS } from './aggregates/index.js';
 import { columnName } from './aggregates/define.js';
 import { createRouter } from './http/app.js';
+import { createOperator } from './operators/operators.js';
 import type { Store } from './storage/types.js';
 import { auditStatement } from './tenants/audit.js';
 import { BROWSER_USER_AGENT, DRIVERS, openTestStore, startTestCollector, type TestCollector } from './testing/harness.js';
@@ -105,6 +106,8 @@ async function seedProject(store: Store, projectId: string, own: { sessions: str
     [projectId, secret ? 'b-secret-detail' : 'a funnel', JSON.stringify([{ kind: 'mesh_click', mesh: keyText }])],
   );
   if (secret) bFunnel = funnel[0]?.id ?? '';
+  // A dashboard operator of the project (B's address is a secret).
+  await createOperator(store, { email: secret ? 'b-secret-operator@b-secret.example' : 'a-operator@shop.example', password: 'a long enough password', projects: [{ id: projectId, role: 'admin' }] }, 'test');
   const audit = secret ? auditStatement(projectId, 'cli', 'b.secret.action', 'b-secret-target', { note: 'b-secret-detail' }) : auditStatement(projectId, 'cli', 'a.action', 'a-target');
   await store.query(audit.sql, audit.params);
   return letters;
@@ -299,6 +302,17 @@ describe.each(DRIVERS)('tenant isolation on the %s store', (driver) => {
     'GET /api/v1/custom-events': aggregateCase('/api/v1/custom-events'),
     'GET /api/v1/traffic-sources': aggregateCase('/api/v1/traffic-sources'),
     'GET /api/v1/sessions': aggregateCase('/api/v1/sessions'),
+    'POST /api/v1/auth/sign-in': async (go) => {
+      // B's operator, with A's key in the header: no session, nothing of B answered.
+      const res = await go({ method: 'POST', path: `/api/v1/auth/sign-in?project_id=${B()}`, body: { email: 'b-secret-operator@b-secret.example', password: 'wrong but long enough' } });
+      expect(res.status).toBe(401);
+    },
+    'POST /api/v1/auth/sign-out': async (go) => {
+      expect((await go({ method: 'POST', path: `/api/v1/auth/sign-out?project_id=${B()}` })).status).toBe(204);
+    },
+    'GET /api/v1/auth/me': async (go) => {
+      expect((await go({ method: 'GET', path: `/api/v1/auth/me?project_id=${B()}` })).status).toBe(401);
+    },
     'GET /api/v1/sessions/:id/events': async (go) => {
       // Raw retention is off here: refused before any read (with it on, another project's session is 404: session-stream.test.ts).
       for (const id of [...B_IDS.sessions, SHARED.session]) {

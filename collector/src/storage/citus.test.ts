@@ -39,12 +39,12 @@ describe('the schema is distributable by project', () => {
 
   it('plans every project-keyed table as distributed and co-located, the rest as reference tables', () => {
     const plan = distributionPlan();
-    expect(plan.reference).toEqual(['projects']);
-    expect(plan.distributed).toHaveLength(tables.length - 1);
+    expect(plan.reference).toEqual(['operator_sessions', 'operators', 'projects', 'sign_in_failures']);
+    expect(plan.distributed).toHaveLength(tables.length - 4);
     const statements = distributionStatements(plan);
-    expect(statements[0]).toBe("SELECT create_reference_table('projects')");
+    expect(statements[2]).toBe("SELECT create_reference_table('projects')");
     const [anchor] = plan.distributed;
-    expect(statements.slice(2).every((s) => s.includes(`colocate_with => '${anchor}'`))).toBe(true);
+    expect(statements.slice(5).every((s) => s.includes(`colocate_with => '${anchor}'`))).toBe(true);
   });
 });
 

@@ -20,7 +20,7 @@ import type { Store } from './types.js';
 export const DISTRIBUTION_COLUMN = 'project_id';
 
 /** Tables that are not keyed by a project: reference tables on Citus. */
-export const REFERENCE_TABLES: readonly string[] = ['projects'];
+export const REFERENCE_TABLES: readonly string[] = ['operator_sessions', 'operators', 'projects', 'sign_in_failures'];
 
 /** How each table of the schema is placed on Citus. */
 export interface DistributionPlan {

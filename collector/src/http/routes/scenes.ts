@@ -5,7 +5,7 @@
  */
 import type { Context } from 'koa';
 import { parseSceneId, parseScenePatch, SceneSettingsError, updateScene } from '../../tenants/scenes.js';
-import { authenticate, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
+import { authenticate, authenticateRequest, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
 import { readJson } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -43,7 +43,7 @@ export function getConfig(deps: AppDeps) {
 /** `PUT /api/v1/scenes/:sceneId`: merge capture flags, sampling, model URL, voxel size (audited). */
 export function putScene(deps: AppDeps) {
   return async function putSceneHandler(ctx: Context): Promise<void> {
-    const key = await authenticate(deps, bearerToken(ctx));
+    const key = await authenticateRequest(ctx, deps);
     await deps.limits.take(key, 'scenes');
     requireSecretKey(key);
     await checkOrigin(ctx, deps, key.projectId);

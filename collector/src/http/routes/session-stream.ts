@@ -8,7 +8,7 @@
 import type { Context } from 'koa';
 import { Packr } from 'msgpackr';
 import { readSessionStream, type StreamRange } from '../../streams/read-stream.js';
-import { authenticate, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
+import { authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
 import { parseInstant, singleParam, type QueryParams } from '../cursor.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -32,7 +32,7 @@ function instantMs(query: QueryParams, name: string): number | undefined {
 /** The handler. */
 export function sessionStream(deps: AppDeps) {
   return async function sessionStreamHandler(ctx: Context): Promise<void> {
-    const key = await authenticate(deps, bearerToken(ctx));
+    const key = await authenticateRequest(ctx, deps);
     requireSecretKey(key);
     await deps.limits.take(key, 'stream');
     await checkOrigin(ctx, deps, key.projectId);
