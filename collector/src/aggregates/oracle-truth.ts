@@ -206,7 +206,10 @@ function handWrittenBatches(sid: string, scene: string, startMs: number, i: numb
     { type: 'custom', t: at(1800), name: 'swatch_opened', props: { quantity: 3, variant: 'navy' } },
     { type: 'session_end', t: at(2000), reason: 'stop', durationMs: 2000 },
   ];
-  return [encodeBatch({ sid, seq: 0, scene, sentAt: at(2001) }, events)];
+  const batches = [encodeBatch({ sid, seq: 0, scene, sentAt: at(2001) }, events)];
+  // A late batch holding only an opt-in channel: where the scene has it off, nothing of it is accepted.
+  batches.push(encodeBatch({ sid, seq: 1, scene, sentAt: at(2600) }, [{ type: 'resource_sample', t: at(2500), geometries: 9, textures: 4, programs: 3 }]));
+  return batches;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -458,7 +461,7 @@ export function performance(population: readonly TruthSession[], q: DeviceQuery)
     g.frames += e.frames;
     g.longFrames += e.longFrames;
     g.frameUs.push([e.p50Us, e.frames]);
-    g.fps.push([e.windowMs > 0 ? (e.frames * 1000) / e.windowMs : 0, 1]);
+    if (e.windowMs > 0) g.fps.push([(e.frames * 1000) / e.windowMs, 1]);
     g.drawCalls.push([e.drawCalls, 1]);
     g.triangles.push([e.triangles, 1]);
   });
@@ -535,4 +538,116 @@ export function customEvents(population: readonly TruthSession[], w: Window, pro
     if (property !== undefined && r.byProperty) inc(r.byProperty, propertyValue(e.props, property));
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traffic sources, session summaries, funnels
+
+/** A session's campaign, as its landing page's `utm_*` say (every session of the population has them). */
+export function campaignOf(s: TruthSession): { source: string; medium: string; campaign: string | null } {
+  const params = new URL(s.url).searchParams;
+  const utm = (name: string) => params.get(name)?.trim().toLowerCase() || null;
+  return { source: utm('utm_source') ?? '(none)', medium: utm('utm_medium') ?? '(none)', campaign: utm('utm_campaign') };
+}
+
+/** `GET /api/v1/traffic-sources`: `source medium` → sessions started (by `session_start` hour) in the window. */
+export function trafficSources(population: readonly TruthSession[], w: Window): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const { e, s } of eventsIn(population, w)) {
+    if (e.type !== 'session_start') continue;
+    const { source, medium } = campaignOf(s);
+    inc(out, `${source} ${medium}`);
+  }
+  return out;
+}
+
+/** When the collector received a session's first batch: the summary's start. */
+export const startedAt = (s: TruthSession) => Math.min(...s.batches.map((b) => b.receivedAt));
+
+/** One session of `GET /api/v1/sessions`. */
+export interface SessionRow {
+  id: string;
+  scene: string;
+  startedAt: string;
+  durationMs: number;
+  events: number;
+  clicks: number;
+  picks: number;
+  customEvents: number;
+  errors: number;
+  hasErrors: boolean;
+  deviceType: string | null;
+  browser: string | null;
+  country: string | null;
+  source: string | null;
+  medium: string | null;
+  campaign: string | null;
+}
+
+/**
+ * `GET /api/v1/sessions`, newest first (start, then id, descending), sessions started in the
+ * window. `durationMs` is the larger of `session_end.durationMs` and the span of the session's
+ * accepted events (the contract leaves it open; this is the collector's documented meaning).
+ */
+export function sessionRows(population: readonly TruthSession[], w: Window & { deviceType?: string; browser?: string; hasErrors?: boolean }): SessionRow[] {
+  const rows: Array<SessionRow & { at: number }> = [];
+  for (const s of population) {
+    const at = startedAt(s);
+    if (at < w.from || at >= w.to || (w.scene !== undefined && s.scene !== w.scene)) continue;
+    if ((w.deviceType !== undefined && s.agent.deviceType !== w.deviceType) || (w.browser !== undefined && s.agent.browser !== w.browser)) continue;
+    const events = s.batches.flatMap((b) => b.events);
+    const count = (type: string) => events.filter((e) => e.type === type).length;
+    const times = events.map((e) => e.t);
+    const ended = events.reduce((d, e) => (e.type === 'session_end' ? Math.max(d, e.durationMs) : d), 0);
+    const errors = count('runtime_error');
+    if (w.hasErrors !== undefined && (errors > 0) !== w.hasErrors) continue;
+    rows.push({
+      at,
+      id: s.sid,
+      scene: s.scene,
+      startedAt: new Date(at).toISOString(),
+      durationMs: Math.max(ended, times.length > 0 ? Math.max(...times) - Math.min(...times) : 0),
+      events: events.length,
+      clicks: count('click'),
+      picks: count('mesh_pick'),
+      customEvents: count('custom'),
+      errors,
+      hasErrors: errors > 0,
+      deviceType: s.agent.deviceType,
+      browser: s.agent.browser,
+      country: s.country,
+      ...campaignOf(s),
+    });
+  }
+  rows.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return rows.map(({ at: _at, ...row }) => row);
+}
+
+/** A funnel step as the API takes it. */
+export type FunnelStep = { kind: 'mesh_click'; mesh: string } | { kind: 'custom'; name: string } | { kind: 'scene'; scene: string };
+
+/**
+ * A funnel over the sessions started in the window: how many did steps 1..k in order (not
+ * necessarily adjacent), for each k. A session enters its scene at its start; mesh clicks and
+ * custom events are taken in the order the visitor did them.
+ */
+export function funnel(population: readonly TruthSession[], w: Window, steps: readonly FunnelStep[]): { sessions: number; reached: number[] } {
+  const reached = steps.map(() => 0);
+  let sessions = 0;
+  for (const s of population) {
+    const at = startedAt(s);
+    if (at < w.from || at >= w.to || (w.scene !== undefined && s.scene !== w.scene)) continue;
+    sessions += 1;
+    const done: FunnelStep[] = [{ kind: 'scene', scene: s.scene }];
+    for (const b of s.batches) {
+      for (const e of b.events) {
+        if (e.type === 'click' && e.mesh !== undefined) done.push({ kind: 'mesh_click', mesh: e.mesh });
+        if (e.type === 'custom') done.push({ kind: 'custom', name: e.name });
+      }
+    }
+    let k = 0;
+    for (const d of done) if (k < steps.length && JSON.stringify(d) === JSON.stringify(steps[k])) k += 1;
+    for (let i = 0; i < k; i++) reached[i] = (reached[i] ?? 0) + 1;
+  }
+  return { sessions, reached };
 }
