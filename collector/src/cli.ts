@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { OPT_IN_CHANNELS } from '@vantage/sdk-core/schema';
 import { ConfigError, loadConfig, type Config, type PrivacyMode } from './config.js';
+import { reclassifyTrafficSources, TRAFFIC_RULES_VERSION } from './aggregates/traffic-source.js';
 import { serve } from './main.js';
 import { formatRetentionReport } from './retention/format.js';
 import { tryRetentionLock } from './retention/lock.js';
@@ -35,6 +36,7 @@ Commands:
   scenes list           list a project's scenes and their capture flags
   scenes set            switch a scene's opt-in channels, sampling, model URL, voxel size, bounds
   retention run         delete data past its retention now (the collector's job does it on a schedule)
+  sources reclassify    re-classify kept sessions' traffic sources with the current rules
 
 Run "vantage <command> --help" for a command's options. Configuration is read from the
 environment (PORT, HOST, DATABASE_URL, VANTAGE_DATA_DIR, ...; see the README).`,
@@ -94,6 +96,12 @@ prints the result. Channels: mesh_visibility, hover_dwell, gaze, resource_sample
 (the always-on channels cannot be switched off). Bounds are in scene units (metres); write
 --bounds=-1,0,-1,1,2,1 with "=" when the first number is negative. Running
 collectors apply the change within 5 seconds (their settings cache lifetime).`,
+  'sources reclassify': `Usage: vantage sources reclassify --project <id>
+
+Re-classifies the traffic source of the project's sessions that were classified by an earlier
+version of the rules (from the URL utm_* and referrer origin they kept), and moves their counts in
+the traffic-sources aggregate accordingly. Sessions past retention_days are gone; their hours keep
+the classification they had.`,
   'retention run': `Usage: vantage retention run [--dry-run] [--project <id>]
 
 Deletes what has outlived its retention, as the collector's retention job does every
@@ -133,7 +141,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
  * runs beside one; a dry run writes nothing and needs no lock.
  */
 async function retentionRun(config: Config, store: Store, projectId: string | undefined, dryRun: boolean): Promise<RetentionReport> {
-  const options = { dryRun, projectId, actor: 'cli', dlqRetentionDays: config.dlqRetentionDays };
+  const options = { dryRun, projectId, actor: 'cli', dlqRetentionDays: config.dlqRetentionDays, hashRotationHours: config.hashRotationHours };
   if (dryRun) return runRetention(store, options);
   const lock = await tryRetentionLock(store, config.databaseUrl);
   if (!lock) return { ...emptyReport(new Date(), { dryRun, batchSize: DEFAULT_BATCH_SIZE, dlqRetentionDays: config.dlqRetentionDays }), skipped: 'locked' };
@@ -202,7 +210,7 @@ function flagValue(raw: string, nullWord: string): unknown {
 async function run(argv: string[]): Promise<number> {
   const words = argv.filter((a) => !a.startsWith('-'));
   const [first, second] = words;
-  const command = first === 'projects' || first === 'keys' || first === 'retention' || first === 'scenes' ? `${first} ${second ?? ''}`.trim() : first ?? 'serve';
+  const command = first === 'projects' || first === 'keys' || first === 'retention' || first === 'scenes' || first === 'sources' ? `${first} ${second ?? ''}`.trim() : first ?? 'serve';
   if (argv.includes('--help') || argv.includes('-h')) {
     out((first === undefined ? HELP.main : HELP[command]) ?? HELP.main ?? '');
     return 0;
@@ -390,6 +398,18 @@ async function run(argv: string[]): Promise<number> {
         const report = await retentionRun(config, store, projectId, dryRun);
         for (const line of formatRetentionReport(report)) out(line);
         return report.skipped ? 1 : 0;
+      });
+    }
+    case 'sources reclassify': {
+      const projectId = requireUuid(values.project, '--project');
+      return withStore(config, async (store) => {
+        if (!(await getProject(store, projectId))) {
+          process.stderr.write(`vantage: no project ${projectId}\n`);
+          return 1;
+        }
+        const n = await reclassifyTrafficSources(store, projectId);
+        out(`${n} session${n === 1 ? '' : 's'} re-classified with traffic rules version ${TRAFFIC_RULES_VERSION}`);
+        return 0;
       });
     }
     default:

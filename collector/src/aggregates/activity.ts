@@ -53,6 +53,15 @@ export const activity: Aggregate = {
   },
 };
 
+/** The hashes {@link freezeVisitorDays} takes: `$1` project, `$2` now (epoch ms), `$3` salt lifetime (ms). */
+const FREEZABLE = `project_id = $1 AND (day < to_timestamp($2 / 1000.0) - interval '1 day 10 minutes' OR last_seen_ms < $2 - $3)`;
+
+/** How many hashes {@link freezeVisitorDays} would freeze now (a retention dry run). */
+export async function countFreezableVisitorHashes(store: Store, projectId: string, saltTtlMs: number, now = Date.now()): Promise<number> {
+  const rows = await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM agg_visitor_hashes WHERE ${FREEZABLE}`, [projectId, now, saltTtlMs]);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /**
  * Replace the visitor hashes that can no longer recur by per-day counts, in one statement: a
  * hash is frozen once its day is over (plus a margin for flushes in flight), or once it was last
@@ -63,9 +72,7 @@ export const activity: Aggregate = {
 export async function freezeVisitorDays(store: Store, projectId: string, saltTtlMs: number, now = Date.now()): Promise<number> {
   const rows = await store.query<{ n: number }>(
     `WITH gone AS (
-       DELETE FROM agg_visitor_hashes
-        WHERE project_id = $1
-          AND (day < to_timestamp($2 / 1000.0) - interval '1 day 10 minutes' OR last_seen_ms < $2 - $3)
+       DELETE FROM agg_visitor_hashes WHERE ${FREEZABLE}
        RETURNING project_id, scene_id, day
      ), counted AS (
        INSERT INTO agg_daily_visitors AS t (project_id, scene_id, day, visitors)

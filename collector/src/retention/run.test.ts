@@ -20,7 +20,7 @@ import { runRetention, type ProjectRetentionReport, type RetentionBatch, type Re
 import { RETENTION_TABLE_NAMES } from './tables.js';
 
 const NOW = new Date(Date.UTC(2026, 10, 23, 12, 0, 0));
-const TABLES = ['sessions', 'identity_links', 'ingest_batches', 'dlq', 'usage_monthly', 'visitor_salts', 'event_counts_hourly', 'drops_daily'];
+const TABLES = ['sessions', 'identity_links', 'ingest_batches', 'dlq', 'usage_monthly', 'visitor_salts', 'event_counts_hourly', 'drops_daily', 'agg_visitor_hashes'];
 
 interface AuditRow {
   actor: string;
@@ -123,6 +123,10 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
       await seedDeadLetter(db.store, id, daysBefore(NOW, 45));
       await seedUsage(db.store, id, new Date(Date.UTC(2024, 0, 1)));
       await seedSalt(db.store, id, daysBefore(NOW, 3), daysBefore(NOW, 1));
+      // A visitor hash of two days ago (frozen into a count) and one of now (kept).
+      for (const at of [daysBefore(NOW, 2), NOW]) {
+        await db.store.query('INSERT INTO agg_visitor_hashes (project_id, scene_id, day, visitor_hash, last_seen_ms) VALUES ($1, $2, $3, $4, $5)', [id, 's', at, `h${at.getTime()}`, at.getTime()]);
+      }
     }
     const before = { short: await counts(short), long: await counts(long) };
     const auditBefore = (await db.store.query('SELECT id FROM audit_log')).length;

@@ -43,12 +43,19 @@ export const USAGE_TABLE = { table: 'usage_monthly', key: ['project_id', 'month'
 /** Expired visitor and IP salts (`privacy/salts.ts`), deleted by `pruneSalts`. */
 export const SALTS_TABLE = 'visitor_salts';
 
+/**
+ * Daily visitor hashes of the activity aggregate (`aggregates/activity.ts`): a run freezes those
+ * that can no longer recur into per-day counts and deletes them, so no hash outlives its salt.
+ */
+export const VISITOR_HASHES_TABLE = 'agg_visitor_hashes';
+
 /** The name of every table a run reports on, in report order. */
 export type RetentionTableName =
   | (typeof PER_SESSION_TABLES)[number]['table']
   | typeof DLQ_TABLE.table
   | typeof USAGE_TABLE.table
-  | typeof SALTS_TABLE;
+  | typeof SALTS_TABLE
+  | typeof VISITOR_HASHES_TABLE;
 
 /** Every table a run reports on, in report (and CLI column) order. */
 export const RETENTION_TABLE_NAMES: readonly RetentionTableName[] = [
@@ -56,6 +63,7 @@ export const RETENTION_TABLE_NAMES: readonly RetentionTableName[] = [
   DLQ_TABLE.table,
   USAGE_TABLE.table,
   SALTS_TABLE,
+  VISITOR_HASHES_TABLE,
 ];
 
 /** Months of `usage_monthly` kept: the current month and the 12 before it. */
