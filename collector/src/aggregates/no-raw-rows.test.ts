@@ -40,12 +40,19 @@ async function send(c: TestCollector, sessions: readonly TruthSession[], sid: (s
     Array.from({ length: 8 }, async () => {
       for (let s = queue.shift(); s; s = queue.shift()) {
         for (const b of s.batches) {
-          const response = await fetch(`${c.url}/api/v1/collect`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/msgpack', 'User-Agent': s.agent.ua, 'X-Forwarded-For': s.ip, Authorization: `Bearer ${c.pk}` },
-            body: packr.pack({ ...b.wire, sid: sid(s) }),
-          });
-          const body = (await response.json()) as { accepted: number };
+          let response: Response;
+          let body: { accepted: number };
+          // A 503 (storage busy) is retried as the SDK retries it; the oracle test counts them.
+          for (let tries = 0; ; tries++) {
+            response = await fetch(`${c.url}/api/v1/collect`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/msgpack', 'User-Agent': s.agent.ua, 'X-Forwarded-For': s.ip, Authorization: `Bearer ${c.pk}` },
+              body: packr.pack({ ...b.wire, sid: sid(s) }),
+            });
+            body = (await response.json()) as { accepted: number };
+            if (response.status !== 503 || tries >= 20) break;
+            await new Promise((resolve) => setTimeout(resolve, 20 + 20 * tries));
+          }
           expect(response.status, JSON.stringify(body)).toBe(202);
           expect(body.accepted).toBe(b.events.length);
           events += body.accepted;

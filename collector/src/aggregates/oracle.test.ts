@@ -34,11 +34,11 @@ const VOXEL_MM: Record<string, number> = {
 const DAY0 = Math.floor(Date.now() / DAY_MS) * DAY_MS - 3 * DAY_MS;
 const START_MS = DAY0 + 5.5 * HOUR_MS;
 const SPREAD_MS = 30 * HOUR_MS;
-/** Receipt times are multiples of 19 minutes: skew corrections of up to 19 min move events across hour boundaries. */
-const RECEIPT_STEP_MS = 19 * 60_000;
+/** Receipt times are multiples of 29 minutes: skew corrections of up to 29 min move events across hour boundaries. */
+const RECEIPT_STEP_MS = 29 * 60_000;
 
-/** Sessions per driver: PostgreSQL gets the whole population, the embedded store every sixth session. */
-const POPULATION_SESSIONS = 2400;
+/** Sessions per driver: PostgreSQL gets the whole population, the embedded store every eighth session (and the hand-written ones). */
+const POPULATION_SESSIONS = 2000;
 const HAND_WRITTEN = 24;
 
 let population: TruthSession[] | undefined;
@@ -189,9 +189,7 @@ function oracle(driver: Driver, every: number): void {
     let sent: IngestStats;
 
     beforeAll(async () => {
-      const t0 = performance.now();
       sessions = fullPopulation().filter((s, i) => i % every === 0 || s.sid.startsWith('handwritten_'));
-      console.log('TIMING gen', driver, performance.now() - t0, sessions.reduce((n, s) => n + s.batches.length, 0), sessions.reduce((n, s) => n + s.batches.reduce((m, b) => m + b.events.length, 0), 0));
       const opened = await openTestStore(driver, inject('postgresUrl'));
       cleanup = opened.cleanup;
       c = await startTestCollector(opened.store, { TRUST_PROXY: '1', RATE_LIMIT_API_PER_SECOND: '100000', RATE_LIMIT_COLLECT_PER_SECOND: '100000' }, undefined, process.env.ORACLE_LOG ? createLogger(process.env.ORACLE_LOG) : undefined);
@@ -209,9 +207,7 @@ function oracle(driver: Driver, every: number): void {
         await fetch(`${c.url}/api/v1/scenes/${scene}`, { method: 'PUT', headers: { Authorization: `Bearer ${tokens.sk}`, 'Content-Type': 'application/json' }, body: JSON.stringify(settings) });
       }
       await ingest(c, paranoid.sessions, tokens.pk, (t) => (now = t));
-      const t1 = performance.now();
       sent = await ingest(c, sessions, c.pk, (t) => (now = t));
-      console.log('TIMING ingest', driver, performance.now() - t1);
       now = undefined;
     }, 600_000);
 
@@ -310,6 +306,7 @@ function oracle(driver: Driver, every: number): void {
         for (const kind of ['click', 'gaze', 'camera'] as const) {
           for (const w of [days, oneDay]) {
             const want = truth.heatmap(sessions, { ...w, scene }, kind, VOXEL_MM[scene] as number);
+            if (w === days) expect(want.size, `${scene} ${kind}: voxels to compare`).toBeGreaterThan(kind === 'click' ? 3 : 50);
             const got = await query<{ scene: string; kind: string; voxelMm: number; voxels: Array<{ x: number; y: number; z: number; count: number }>; total: number; truncated: boolean }>(
               c, `/api/v1/heatmaps/${kind}`, { scene, from: w.from, to: w.to, limit: 50_000 },
             );
@@ -333,6 +330,7 @@ function oracle(driver: Driver, every: number): void {
     it('view directions: camera forward vectors binned 24 × 12', async () => {
       for (const { name, w, from, to } of windows()) {
         const want = truth.viewDirections(sessions, w);
+        expect(want.size, `${name}: bins to compare`).toBeGreaterThan(20);
         const got = await query<{ azimuthBins: number; elevationBins: number; bins: Array<{ azimuthBin: number; elevationBin: number; direction: number[]; samples: number }>; total: number }>(
           c, '/api/v1/view-directions', { from, to, scene: w.scene },
         );
@@ -370,6 +368,7 @@ function oracle(driver: Driver, every: number): void {
         for (const dq of deviceQueries()) {
           const q: truth.DeviceQuery = { ...w, ...dq };
           const want = truth.performance(sessions, q);
+          expect(want.size, `${name} ${JSON.stringify(dq)}: groups to compare`).toBeGreaterThan(0);
           const got = await query<{ groups: Group[] }>(c, '/api/v1/performance', { from, to, scene: q.scene, deviceType: q.deviceType, browser: q.browser, groupBy: q.groupBy });
           const label = `${name} ${JSON.stringify(dq)}`;
           expect(got.groups.map((g) => groupKey(g, q.groupBy)).sort(), label).toEqual([...want.keys()].sort());
@@ -426,6 +425,7 @@ function oracle(driver: Driver, every: number): void {
       const { createHash } = await import('node:crypto');
       for (const { name, w, from, to } of windows()) {
         const want = truth.errors(sessions, w);
+        expect(want.size, `${name}: errors to compare`).toBeGreaterThan(2);
         const { items } = await allPages<{ fingerprint: string; message: string; source: string | null; count: number; firstSeen: string; lastSeen: string }>(c, '/api/v1/errors', 'errors', { from, to, scene: w.scene, limit: 3 });
         expect(items.length, name).toBe(want.size);
         const counts = items.map((e) => e.count);
@@ -443,6 +443,7 @@ function oracle(driver: Driver, every: number): void {
       for (const { name, w, from, to } of windows()) {
         for (const property of [undefined, 'variant', 'quantity', 'gift']) {
           const want = truth.customEvents(sessions, w, property);
+          expect(want.size, `${name}: custom events to compare`).toBeGreaterThan(1);
           const got = await query<{ events: Array<{ name: string; count: number; byProperty: Array<{ value: string; count: number }> | null }> }>(c, '/api/v1/custom-events', { from, to, scene: w.scene, property });
           const label = `${name}, property ${String(property)}`;
           expect(new Map(got.events.map((e) => [e.name, { count: e.count, byProperty: e.byProperty === null ? null : new Map(e.byProperty.map((p) => [p.value, p.count])) }])), label).toEqual(want);
@@ -455,6 +456,7 @@ function oracle(driver: Driver, every: number): void {
     it('traffic sources: sessions by source and medium from the landing page\'s utm_*', async () => {
       for (const { name, w, from, to } of windows()) {
         const want = truth.trafficSources(sessions, w);
+        expect(want.size, `${name}: sources to compare`).toBeGreaterThan(3);
         const got = await query<{ sources: Array<{ source: string; medium: string; sessions: number }> }>(c, '/api/v1/traffic-sources', { from, to, scene: w.scene });
         expect(new Map(got.sources.map((s) => [`${s.source} ${s.medium}`, s.sessions])), name).toEqual(want);
         const counts = got.sources.map((s) => s.sessions);
@@ -559,4 +561,4 @@ function oracle(driver: Driver, every: number): void {
 }
 
 oracle('postgres', 1);
-oracle('embedded', 6);
+oracle('embedded', 8);
