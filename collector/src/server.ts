@@ -62,6 +62,7 @@ export function createDeps(config: Config, store: Store, log: Logger): AppDeps {
       // Two flushes overlap on PostgreSQL: one builds and sends while the other waits for its
       // commit (measured with npm run bench; more than two queue on the rollup rows' locks).
       concurrency: store.kind === 'postgres' ? 2 : 1,
+      rawStreams: config.rawSessionRetention,
       onError: (error) => log.error({ err: error }, 'write buffer flush failed'),
     }),
   };

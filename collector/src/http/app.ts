@@ -24,6 +24,7 @@ import {
   viewDirectionsRoute,
 } from './routes/aggregates.js';
 import { listAudit } from './routes/audit.js';
+import { sessionStream } from './routes/session-stream.js';
 import { collect } from './routes/collect.js';
 import { demoAsset, demoPage } from './routes/demo.js';
 import { getDlqEntry, listDlq, replayDlq } from './routes/dlq.js';
@@ -86,6 +87,7 @@ export function createRouter(deps: AppDeps): Router {
   router.get('/api/v1/custom-events', customEventsRoute(deps));
   router.get('/api/v1/traffic-sources', trafficSourcesRoute(deps));
   router.get('/api/v1/sessions', sessionsRoute(deps));
+  router.get('/api/v1/sessions/:id/events', sessionStream(deps));
   router.post('/api/v1/funnels', createFunnelRoute(deps));
   router.get('/api/v1/funnels', listFunnelsRoute(deps));
   router.get('/api/v1/funnels/:id', funnelReportRoute(deps));

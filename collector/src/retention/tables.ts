@@ -26,12 +26,14 @@ export interface RetentionTable {
  * - `identity_links` by `linked_at`; a link older than the cutoff goes whether or not its
  *   session row still exists, which also clears links whose session is already gone;
  * - `ingest_batches`, the dedup ledger (it holds session ids), by `received_at`. A batch resent
- *   after its ledger row is gone would count again; no client retries for `retention_days`.
+ *   after its ledger row is gone would count again; no client retries for `retention_days`;
+ * - `session_chunks`, the raw session streams (only written with raw retention on), by `received_at`.
  */
 export const PER_SESSION_TABLES = [
   { table: 'sessions', key: ['project_id', 'id'], time: 'started_at' },
   { table: 'identity_links', key: ['project_id', 'session_id', 'anonymous_id', 'user_id'], time: 'linked_at' },
   { table: 'ingest_batches', key: ['project_id', 'session_id', 'seq'], time: 'received_at' },
+  { table: 'session_chunks', key: ['project_id', 'session_id', 'seq'], time: 'received_at' },
 ] as const satisfies readonly RetentionTable[];
 
 /** Dead letters hold raw payloads: kept `min(DLQ_RETENTION_DAYS, retention_days)` days. */

@@ -430,6 +430,34 @@ export const demoPages = pgTable(
 );
 
 /**
+ * Raw session streams, written only with `ENABLE_RAW_SESSION_RETENTION=true`: one chunk per
+ * accepted batch, its events compressed (`collector/src/streams/chunk-codec.ts`), with the time
+ * range it covers so a range of a session is read without the rest. Per-session data:
+ * `retention_days` (by `received_at`) and erasure apply.
+ */
+export const sessionChunks = pgTable(
+  'session_chunks',
+  {
+    projectId: uuid('project_id').notNull(),
+    sessionId: text('session_id').notNull(),
+    /** The batch's sequence number: chunks of a session are in sending order. */
+    seq: integer('seq').notNull(),
+    sceneId: text('scene_id').notNull(),
+    /** Earliest and latest event time in the chunk, epoch ms (skew-corrected). */
+    startMs: bigint('start_ms', { mode: 'number' }).notNull(),
+    endMs: bigint('end_ms', { mode: 'number' }).notNull(),
+    events: integer('events').notNull(),
+    /** msgpack of the wire-encoded events, raw DEFLATE. */
+    data: bytea('data').notNull(),
+    receivedAt: timestamptz('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.sessionId, t.seq] }),
+    index('session_chunks_project_id_received_at_idx').on(t.projectId, t.receivedAt),
+  ],
+);
+
+/**
  * Saved funnels: ordered steps (`{kind: "mesh_click", mesh}`, `{kind: "custom", name}`,
  * `{kind: "scene", scene}`), evaluated over the session summaries' steps.
  */
