@@ -40,3 +40,7 @@ export {
   type ClockOptions,
   type ClockTimeline,
 } from './clock.js';
+export { createReplay, type CreateReplayOptions, type ReplayHandle } from './create-replay.js';
+export { formatDuration, MARKER_LEAD_MS } from './controls-bar.js';
+export { OVERLAY_COLOURS } from './overlays.js';
+export { HIGHLIGHT_NONE, HIGHLIGHT_HOVERED, HIGHLIGHT_PICKED, type Highlight } from './scene-model.js';

@@ -44,7 +44,10 @@ export interface Memory {
   gazeHx: number;
   gazeHy: number;
   gazeHz: number;
-  /** Visitor's viewport (CSS px) and device pixel ratio; 0 until known. */
+  /**
+   * The visitor's canvas (CSS px) and device pixel ratio from `viewport` events (the connector
+   * reports its canvas there; `session_start` carries the window, so it is not used); 0 until known.
+   */
   viewportW: number;
   viewportH: number;
   dpr: number;
@@ -157,11 +160,6 @@ export function applyEvent(memory: Memory, event: VantageEvent): void {
     case 'viewport':
       memory.viewportW = event.w;
       memory.viewportH = event.h;
-      memory.dpr = event.dpr100 / 100;
-      return;
-    case 'session_start':
-      memory.viewportW = event.viewportW;
-      memory.viewportH = event.viewportH;
       memory.dpr = event.dpr100 / 100;
       return;
     default:
