@@ -3,7 +3,7 @@
  * (clicks, picks, custom events, runtime errors), with a readable label each, and which events
  * count as the visitor doing something (for skipping inactivity).
  */
-import { fromMm, NDC_SCALE, type VantageEvent } from '@vantage/sdk-core/schema';
+import { fromMm, type VantageEvent } from '@vantage/sdk-core/schema';
 
 /** The kinds of point marker on the timeline. */
 export type MarkerKind = 'click' | 'pick' | 'custom' | 'error';
@@ -71,11 +71,6 @@ export function markerOf(event: VantageEvent): TimelineMarker | null {
     default:
       return null;
   }
-}
-
-/** Where the pointer points, for labels: `x, y` in NDC from the wire's NDC × 10,000. */
-export function ndcOf(wire: number): number {
-  return wire / NDC_SCALE;
 }
 
 function point(kind: MarkerKind, t: number, label: string, mesh: string | undefined, hx?: number, hy?: number, hz?: number): TimelineMarker {
