@@ -9,7 +9,8 @@
  *    server, driven by the same load generator in a separate process; every acknowledged event
  *    must be in the database afterwards;
  * 4. the three.js connector in Chromium: per-frame cost on 1,000 meshes against the same page
- *    without it, wire bytes per event of a recorded demo session, the gzipped single-file build.
+ *    without it, wire bytes per event of a recorded demo session, the gzipped single-file build;
+ * 5. replay seeking in a simulated one-hour session against replaying from the start.
  *
  * Results go to bench/results/latest.json, and a markdown table for the README is printed.
  * The exit code is 1 when something is wrong (validators disagree, events lost, requests failed),
@@ -25,7 +26,8 @@ import { measureDecodeValidate, type DecodeValidateResult } from './decode-valid
 import { runIngest } from './ingest.js';
 import { killAllChildren } from './processes.js';
 import { measureConnector, type ConnectorBenchResult } from './connector.js';
-import { connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, tableCaption, wireSizeRows } from './report.js';
+import { measureReplay } from './replay.js';
+import { connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, replayRows, tableCaption, wireSizeRows } from './report.js';
 import { BATCH_EVENTS, simulateBatches } from './sample.js';
 import { ratio } from './stats.js';
 import { CONTENDER_NAMES } from './worker-protocol.js';
@@ -123,9 +125,13 @@ async function main(config: BenchConfig): Promise<number> {
     log();
   }
 
+  log('5. Replay seeking (the player core in Node, a simulated one-hour session)');
+  const replay = measureReplay({ seed: config.seed, progress: (line) => log(`  ${line}`) });
+  log();
+
   const problems = ingest.flatMap((run) => run.problems.map((p) => `${run.server} ${run.contentType}: ${p}`));
   const serverLog = ingest.flatMap((run) => run.serverLog.map((line) => `${run.server} ${run.contentType}: ${line}`));
-  const rows = [...wireSizeRows(wire), ...decodeValidateRows(decodeValidate), ...ingestRows(ingest), ...(connector ? connectorRows(connector) : [])];
+  const rows = [...wireSizeRows(wire), ...decodeValidateRows(decodeValidate), ...ingestRows(ingest), ...(connector ? connectorRows(connector) : []), ...replayRows(replay)];
   const caption = tableCaption(
     machine,
     started,
@@ -143,6 +149,7 @@ async function main(config: BenchConfig): Promise<number> {
     decodeValidate,
     ingest,
     connector,
+    replay,
     table: rows,
     problems,
   };
