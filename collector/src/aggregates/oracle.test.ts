@@ -553,7 +553,7 @@ function oracle(driver: Driver, every: number): void {
         const response = await fetch(new URL(path, c.url), { headers: { Authorization: `Bearer ${c.sk}` } });
         const text = await response.text();
         expect(response.status, `${path}: ${text}`).toBe(400);
-        expect.soft(text, path).toContain('invalid_query');
+        expect.soft(text, path).toContain('invalid_payload');
         expect(text, path).toContain(parameter);
       }
     });

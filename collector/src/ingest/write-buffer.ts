@@ -300,7 +300,8 @@ function sessionRow(b: AcceptedBatch): Record<string, unknown> | null {
     v: u.visitorHash, vp: u.previousVisitorHash, ih: u.ipHash,
     u: c.url, ro: c.referrerOrigin, g: c.gpuClass, l: c.lang, b: c.browser, o: c.os, dv: c.deviceType, c: c.country,
     an: u.anonymousId, us: u.userId, n: b.events.length,
-    fe: summary.firstMs, le: summary.lastMs, du: summary.endedDurationMs || null, ck: summary.clicks, pk: summary.picks,
+    // A batch whose events were all dropped says nothing of the session's span.
+    fe: b.events.length > 0 ? summary.firstMs : null, le: b.events.length > 0 ? summary.lastMs : null, du: summary.endedDurationMs || null, ck: summary.clicks, pk: summary.picks,
     cu: summary.customEvents, er: summary.errors, st: summary.steps || null,
   };
   const source = sourceOf(b);
