@@ -302,6 +302,22 @@ describe.each(DRIVERS)('tenant isolation on the %s store', (driver) => {
     'GET /api/v1/custom-events': aggregateCase('/api/v1/custom-events'),
     'GET /api/v1/traffic-sources': aggregateCase('/api/v1/traffic-sources'),
     'GET /api/v1/sessions': aggregateCase('/api/v1/sessions'),
+    'GET /api/v1/keys': async (go, kind) => {
+      const res = await go({ method: 'GET', path: `/api/v1/keys?project_id=${B()}` });
+      expect(res.status).toBe(kind === 'sk' ? 200 : 403);
+      if (kind === 'sk') expect((res.body as { keys: Array<{ id: string }> }).keys.map((k) => k.id).sort()).toEqual(a.keys.map((k) => k.id).sort());
+    },
+    'POST /api/v1/keys': async (go, kind) => {
+      const res = await go({ method: 'POST', path: `/api/v1/keys?project_id=${B()}`, body: { kind: 'pk', label: 'a new key', project_id: B() } });
+      expect(res.status).toBe(kind === 'sk' ? 201 : 403);
+      if (kind === 'sk') {
+        const [row] = await store.query<{ project_id: string }>('SELECT project_id FROM api_keys WHERE id = $1', [(res.body as { id: string }).id]);
+        expect(row?.project_id).toBe(a.project.id);
+      }
+    },
+    'DELETE /api/v1/keys/:id': async (go, kind) => {
+      for (const k of b.keys) expect((await go({ method: 'DELETE', path: `/api/v1/keys/${k.id}?project_id=${B()}` })).status).toBe(kind === 'sk' ? 404 : 403);
+    },
     'POST /api/v1/auth/sign-in': async (go) => {
       // B's operator, with A's key in the header: no session, nothing of B answered.
       const res = await go({ method: 'POST', path: `/api/v1/auth/sign-in?project_id=${B()}`, body: { email: 'b-secret-operator@b-secret.example', password: 'wrong but long enough' } });

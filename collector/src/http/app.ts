@@ -24,6 +24,7 @@ import {
   viewDirectionsRoute,
 } from './routes/aggregates.js';
 import { listAudit } from './routes/audit.js';
+import { createKeyRoute, listKeysRoute, revokeKeyRoute } from './routes/keys.js';
 import { me, signIn, signOut } from './routes/operator-auth.js';
 import { sessionStream } from './routes/session-stream.js';
 import { collect } from './routes/collect.js';
@@ -81,6 +82,9 @@ export function createRouter(deps: AppDeps): Router {
   router.post('/api/v1/auth/sign-in', signIn(deps));
   router.post('/api/v1/auth/sign-out', signOut(deps));
   router.get('/api/v1/auth/me', me(deps));
+  router.get('/api/v1/keys', listKeysRoute(deps));
+  router.post('/api/v1/keys', createKeyRoute(deps));
+  router.delete('/api/v1/keys/:id', revokeKeyRoute(deps));
   router.get('/api/v1/activity', activityRoute(deps));
   router.get('/api/v1/mesh-attention', meshAttentionRoute(deps));
   router.get('/api/v1/heatmaps/:kind', heatmapRoute(deps));
