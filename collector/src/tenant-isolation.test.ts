@@ -302,6 +302,11 @@ describe.each(DRIVERS)('tenant isolation on the %s store', (driver) => {
     'GET /api/v1/custom-events': aggregateCase('/api/v1/custom-events'),
     'GET /api/v1/traffic-sources': aggregateCase('/api/v1/traffic-sources'),
     'GET /api/v1/sessions': aggregateCase('/api/v1/sessions'),
+    'GET /api/v1/scenes': async (go, kind) => {
+      const res = await go({ method: 'GET', path: `/api/v1/scenes?project_id=${B()}` });
+      expect(res.status).toBe(kind === 'sk' ? 200 : 403);
+      if (kind === 'sk') expect((res.body as { scenes: Array<{ scene: string }> }).scenes.map((s) => s.scene)).toContain(SHARED.scene);
+    },
     'GET /api/v1/keys': async (go, kind) => {
       const res = await go({ method: 'GET', path: `/api/v1/keys?project_id=${B()}` });
       expect(res.status).toBe(kind === 'sk' ? 200 : 403);

@@ -35,7 +35,7 @@ import { healthz, readyz } from './routes/health.js';
 import { landing } from './routes/landing.js';
 import { getProjectSettings, patchProjectSettings } from './routes/project.js';
 import { getProxy, putProxy } from './routes/scene-proxy.js';
-import { getConfig, putScene } from './routes/scenes.js';
+import { getConfig, listScenesRoute, putScene } from './routes/scenes.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -69,6 +69,7 @@ export function createRouter(deps: AppDeps): Router {
   router.get('/demo/assets/:file', demoAsset(deps));
   router.post('/api/v1/collect', collect(deps));
   router.get('/api/v1/config', getConfig(deps));
+  router.get('/api/v1/scenes', listScenesRoute(deps));
   router.put('/api/v1/scenes/:sceneId', putScene(deps));
   router.put('/api/v1/scenes/:sceneId/proxy', putProxy(deps));
   router.get('/api/v1/scenes/:sceneId/proxy', getProxy(deps));
