@@ -6,7 +6,7 @@
  */
 import { LoadingManager, type Object3D } from 'three';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { VantageEvent } from '@vantage/sdk-core';
+import type { VantageEvent } from '@vantage/sdk-core/schema';
 import { render, tick, type TestRoot } from './test-support.js';
 
 const spies = vi.hoisted(() => ({ createClient: [] as unknown[], trackScene: [] as unknown[] }));

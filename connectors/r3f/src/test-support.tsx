@@ -6,7 +6,7 @@
 import { create } from '@react-three/test-renderer';
 import { _roots, type RootState } from '@react-three/fiber';
 import type { ReactNode } from 'react';
-import type { VantageEvent } from '@vantage/sdk-core';
+import type { VantageEvent } from '@vantage/sdk-core/schema';
 import { Vector3, type Object3D } from 'three';
 
 /** Options every test's `<VantageAnalytics>` takes: a closed port, no opt-out, no timer flushes. */
@@ -31,14 +31,15 @@ export async function render(element: ReactNode): Promise<TestRoot> {
   const renderer = await create(element, {
     width: 800,
     height: 600,
-    beforeReturn(c: Record<string, unknown>) {
+    beforeReturn(canvasElement: HTMLCanvasElement) {
+      const c = canvasElement as unknown as Record<string, unknown>;
       c.addEventListener = target.addEventListener.bind(target);
       c.removeEventListener = target.removeEventListener.bind(target);
       c.dispatchEvent = target.dispatchEvent.bind(target);
       c.getBoundingClientRect = () => ({ left: 0, top: 0, width: 800, height: 600, right: 800, bottom: 600, x: 0, y: 0 });
       canvas = c as unknown as EventTarget;
     },
-  } as Parameters<typeof create>[1]);
+  });
   const store = _roots.get(canvas as unknown as HTMLCanvasElement)?.store;
   if (!store) throw new Error('no R3F root for the test canvas');
   const state = (): RootState => store.getState();
