@@ -4,6 +4,7 @@
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { BUNDLE_GOAL_BYTES, DEMO_WIRE_GOAL_BYTES, FRAME_COST_GOAL_MS, type ConnectorBenchResult } from './connector.js';
+import type { R3fBenchResult } from './r3f.js';
 import type { DecodeValidateResult } from './decode-validate.js';
 import { serverCpuPerEventUs, type ServerRun } from './ingest.js';
 import { ratio } from './stats.js';
@@ -166,4 +167,15 @@ export function connectorRows(c: ConnectorBenchResult): TableRow[] {
     }),
   );
   return rows;
+}
+
+/** The rows for the R3F connector, next to the plain R3F page of the same run. */
+export function r3fRows(r: R3fBenchResult): TableRow[] {
+  return [
+    row(`R3F connector, ms per frame in its useFrame work (${r.meshes} meshes, every channel on, pointer moving, camera orbiting)`, r.hookMs, r.withoutConnectorMs, 'whole frame of the plain R3F page', 3, {
+      text: `< ${FRAME_COST_GOAL_MS} ms/frame`,
+      met: () => r.hookMs < FRAME_COST_GOAL_MS,
+    }),
+    row('R3F connector, ms per frame, whole frame with <VantageAnalytics> vs the plain R3F page (SwiftShader; noisy)', r.withConnectorMs, r.withoutConnectorMs, 'plain R3F page', 1),
+  ];
 }

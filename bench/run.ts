@@ -25,7 +25,8 @@ import { measureDecodeValidate, type DecodeValidateResult } from './decode-valid
 import { runIngest } from './ingest.js';
 import { killAllChildren } from './processes.js';
 import { measureConnector, type ConnectorBenchResult } from './connector.js';
-import { connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, tableCaption, wireSizeRows } from './report.js';
+import { measureR3f, type R3fBenchResult } from './r3f.js';
+import { connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, r3fRows, tableCaption, wireSizeRows } from './report.js';
 import { BATCH_EVENTS, simulateBatches } from './sample.js';
 import { ratio } from './stats.js';
 import { CONTENDER_NAMES } from './worker-protocol.js';
@@ -60,7 +61,7 @@ function finish(code: number): Promise<never> {
 function runBudgetMs(config: BenchConfig): number {
   const loads = config.jsonIngest ? 4 : 2;
   const timingProcesses = config.passes * CONTENDER_NAMES.length;
-  const connector = config.connector ? 240_000 + config.frameRounds * 2 * config.frames * 1000 : 0;
+  const connector = config.connector ? 2 * (240_000 + config.frameRounds * 2 * config.frames * 1000) : 0;
   return 300_000 + connector + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
 }
 
@@ -122,10 +123,16 @@ async function main(config: BenchConfig): Promise<number> {
     connector = await measureConnector({ framesPerRun: config.frames, rounds: config.frameRounds, cleanup, progress: (line) => log(`  ${line}`) });
     log();
   }
+  let r3f: R3fBenchResult | null = null;
+  if (config.connector) {
+    log(`5. The R3F connector in Chromium (SwiftShader WebGL; ${config.frameRounds} × ${config.frames} frames of an R3F page with and without <VantageAnalytics>)`);
+    r3f = await measureR3f({ framesPerRun: config.frames, rounds: config.frameRounds, cleanup, progress: (line) => log(`  ${line}`) });
+    log();
+  }
 
   const problems = ingest.flatMap((run) => run.problems.map((p) => `${run.server} ${run.contentType}: ${p}`));
   const serverLog = ingest.flatMap((run) => run.serverLog.map((line) => `${run.server} ${run.contentType}: ${line}`));
-  const rows = [...wireSizeRows(wire), ...decodeValidateRows(decodeValidate), ...ingestRows(ingest), ...(connector ? connectorRows(connector) : [])];
+  const rows = [...wireSizeRows(wire), ...decodeValidateRows(decodeValidate), ...ingestRows(ingest), ...(connector ? connectorRows(connector) : []), ...(r3f ? r3fRows(r3f) : [])];
   const caption = tableCaption(
     machine,
     started,
@@ -143,6 +150,7 @@ async function main(config: BenchConfig): Promise<number> {
     decodeValidate,
     ingest,
     connector,
+    r3f,
     table: rows,
     problems,
   };

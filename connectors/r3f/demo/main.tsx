@@ -18,7 +18,7 @@ import { createRoot } from 'react-dom/client';
 import { Box3, Color, NeutralToneMapping, PMREMGenerator, Raycaster, Sphere, Vector2, Vector3, type PerspectiveCamera } from 'three';
 import { GLTFLoader, type GLTF } from 'three/addons/loaders/GLTFLoader.js';
 import { RoomEnvironment } from 'three/addons/environments/RoomEnvironment.js';
-import type { OrbitControls as OrbitControlsImpl } from 'three-stdlib';
+import type { OrbitControls as OrbitControlsImpl } from 'three/addons/controls/OrbitControls.js';
 import { VantageAnalytics, useVantage, type VantageHandle } from '@vantage/r3f';
 import { createVariantSwitcher, type VariantSwitcher } from '../../../demo/src/page/variants.js';
 import type { R3fDemoConfig, VantageR3fDemo } from './page-api.js';

@@ -1,6 +1,6 @@
 /** What the R3F demo page (`main.tsx`) reads and exposes. */
 import type { PerspectiveCamera, Scene, WebGLRenderer } from 'three';
-import type { OrbitControls } from 'three-stdlib';
+import type { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { VantageClient } from '@vantage/sdk-core';
 
 /** The page's settings, JSON in `#vantage-r3f-demo-config`. */
