@@ -259,9 +259,16 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
   let downY = 0;
   let downAt = -Infinity;
   let downButton = -1;
-  /** The host pointer's value at the last frame (see `options.pointer`), and whether the view aims at its centre. */
-  let hostX = hostPointer ? hostPointer.x : 0;
-  let hostY = hostPointer ? hostPointer.y : 0;
+  /**
+   * The host pointer's value at the last frame (see `options.pointer`): x, y. In a typed array, as
+   * a double written to a closure variable every frame would be a new heap number every frame.
+   */
+  const hostLast = new Float64Array(2);
+  if (hostPointer) {
+    hostLast[0] = hostPointer.x;
+    hostLast[1] = hostPointer.y;
+  }
+  /** Whether the view aims at its centre (see `options.aimAtCentre`). */
   let centred = false;
 
   let lastVisibilityStep = -Infinity;
@@ -549,9 +556,9 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
         emitCamera(c);
       }
     }
-    if (hostPointer && (hostPointer.x !== hostX || hostPointer.y !== hostY)) {
-      hostX = hostPointer.x;
-      hostY = hostPointer.y;
+    if (hostPointer && (hostPointer.x !== hostLast[0] || hostPointer.y !== hostLast[1])) {
+      hostLast[0] = hostPointer.x;
+      hostLast[1] = hostPointer.y;
       pointerInside = true;
       pointerDirty = true;
     }
