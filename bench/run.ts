@@ -27,7 +27,8 @@ import { runIngest } from './ingest.js';
 import { killAllChildren } from './processes.js';
 import { measureConnector, type ConnectorBenchResult } from './connector.js';
 import { measureReplay } from './replay.js';
-import { connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, replayRows, tableCaption, wireSizeRows } from './report.js';
+import { measureR3f, type R3fBenchResult } from './r3f.js';
+import { connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, r3fRows, replayRows, tableCaption, wireSizeRows } from './report.js';
 import { BATCH_EVENTS, simulateBatches } from './sample.js';
 import { ratio } from './stats.js';
 import { CONTENDER_NAMES } from './worker-protocol.js';
@@ -62,7 +63,7 @@ function finish(code: number): Promise<never> {
 function runBudgetMs(config: BenchConfig): number {
   const loads = config.jsonIngest ? 4 : 2;
   const timingProcesses = config.passes * CONTENDER_NAMES.length;
-  const connector = config.connector ? 240_000 + config.frameRounds * 2 * config.frames * 1000 : 0;
+  const connector = config.connector ? 2 * (240_000 + config.frameRounds * 2 * config.frames * 1000) : 0;
   return 300_000 + connector + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
 }
 
@@ -124,6 +125,12 @@ async function main(config: BenchConfig): Promise<number> {
     connector = await measureConnector({ framesPerRun: config.frames, rounds: config.frameRounds, cleanup, progress: (line) => log(`  ${line}`) });
     log();
   }
+  let r3f: R3fBenchResult | null = null;
+  if (config.connector) {
+    log(`5. The R3F connector in Chromium (SwiftShader WebGL; ${config.frameRounds} × ${config.frames} frames of an R3F page with and without <VantageAnalytics>)`);
+    r3f = await measureR3f({ framesPerRun: config.frames, rounds: config.frameRounds, cleanup, progress: (line) => log(`  ${line}`) });
+    log();
+  }
 
   log('5. Replay seeking (the player core in Node, a simulated one-hour session)');
   const replay = measureReplay({ seed: config.seed, progress: (line) => log(`  ${line}`) });
@@ -131,7 +138,7 @@ async function main(config: BenchConfig): Promise<number> {
 
   const problems = ingest.flatMap((run) => run.problems.map((p) => `${run.server} ${run.contentType}: ${p}`));
   const serverLog = ingest.flatMap((run) => run.serverLog.map((line) => `${run.server} ${run.contentType}: ${line}`));
-  const rows = [...wireSizeRows(wire), ...decodeValidateRows(decodeValidate), ...ingestRows(ingest), ...(connector ? connectorRows(connector) : []), ...replayRows(replay)];
+  const rows = [...wireSizeRows(wire), ...decodeValidateRows(decodeValidate), ...ingestRows(ingest), ...(connector ? connectorRows(connector) : []), ...(r3f ? r3fRows(r3f) : []), ...replayRows(replay)];
   const caption = tableCaption(
     machine,
     started,
@@ -150,6 +157,7 @@ async function main(config: BenchConfig): Promise<number> {
     ingest,
     connector,
     replay,
+    r3f,
     table: rows,
     problems,
   };
