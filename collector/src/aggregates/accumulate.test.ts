@@ -24,6 +24,18 @@ describe('the rollup accumulator', () => {
     expect(rows.map((r) => r.b)).toEqual([Date.UTC(2026, 11, 7, 10) / 1000, Date.UTC(2026, 11, 7, 11) / 1000, Date.UTC(2026, 11, 7, 10) / 1000]);
   });
 
+  it('hands out tables in one fixed order whatever order events came in (no lock cycles between flushes)', () => {
+    const other = defineRollup({ table: 'agg_alpha', bucket: 'day', keys: {}, values: { n: sum() } });
+    const first = new Accumulator();
+    first.add(rollup, 'p', 's', 0, ['a', 1], [1, 1, 1, null]);
+    first.add(other, 'p', 's', 0, [], [1]);
+    const second = new Accumulator();
+    second.add(other, 'p', 's', 0, [], [1]);
+    second.add(rollup, 'p', 's', 0, ['a', 1], [1, 1, 1, null]);
+    expect(first.payloads().map((p) => p.rollup.table)).toEqual(['agg_alpha', 'agg_test']);
+    expect(second.payloads().map((p) => p.rollup.table)).toEqual(['agg_alpha', 'agg_test']);
+  });
+
   it('writes one ordered upsert per rollup that combines with stored rows', () => {
     const [cte] = rollupCtes([{ rollup }], 7);
     expect(cte).toContain('INSERT INTO agg_test AS t (project_id, scene_id, hour, mesh, bin, n, top, first, label)');
