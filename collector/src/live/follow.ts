@@ -12,13 +12,11 @@ import type { CommittedBatch } from './feed.js';
 
 /** Whether `projectId` has a session `sessionId` (summarised, or with a stream). */
 export async function sessionExists(store: Store, projectId: string, sessionId: string): Promise<boolean> {
-  const rows = await store.query(
-    `SELECT 1 FROM sessions WHERE project_id = $1 AND id = $2
-     UNION ALL SELECT 1 FROM session_chunks WHERE project_id = $1 AND session_id = $2
-     LIMIT 1`,
-    [projectId, sessionId],
-  );
-  return rows.length > 0;
+  // Two single-table reads by project (each routed to one shard on Citus); the second is rare.
+  const summarised = await store.query('SELECT 1 FROM sessions WHERE project_id = $1 AND id = $2', [projectId, sessionId]);
+  if (summarised.length > 0) return true;
+  const streamed = await store.query('SELECT 1 FROM session_chunks WHERE project_id = $1 AND session_id = $2 LIMIT 1', [projectId, sessionId]);
+  return streamed.length > 0;
 }
 
 /** The events of one committed batch, in time order; null when no chunk was stored for it. */

@@ -39,8 +39,8 @@ export interface LiveHub {
   closeClients(): Promise<void>;
   /** Stop the timers and the feed (after the write buffer drained). */
   stop(): Promise<void>;
-  /** Open connections and sessions counted for presence. */
-  stats(): { connections: number; presenceSessions: number };
+  /** Open connections, sessions counted for presence, and clients dropped by the guards so far. */
+  stats(): { connections: number; presenceSessions: number; dropped: { slow: number; unresponsive: number } };
 }
 
 /** Timings and bounds; the defaults suit production, tests shorten them. */
@@ -80,6 +80,7 @@ export function createLiveHub(deps: AppDeps, options: LiveHubOptions = {}): Live
   const timers: NodeJS.Timeout[] = [];
   let unsubscribe: (() => void) | undefined;
   let state: 'idle' | 'running' | 'closing' = 'idle';
+  const dropped = { slow: 0, unresponsive: 0 };
 
   function unfollow(conn: LiveConnection): void {
     if (conn.following === null) return;
@@ -134,7 +135,10 @@ export function createLiveHub(deps: AppDeps, options: LiveHubOptions = {}): Live
   function open(socket: WebSocket, key: ResolvedKey): void {
     const conn = createConnection(socket, key, {
       ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
-      onDrop: (reason) => deps.log.info({ projectId: key.projectId, reason }, 'live client dropped'),
+      onDrop: (reason) => {
+        dropped[reason]++;
+        deps.log.info({ projectId: key.projectId, reason }, 'live client dropped');
+      },
     });
     connections.add(conn);
     socket.on('message', (data, isBinary) => onMessage(conn, data, isBinary));
@@ -249,6 +253,6 @@ export function createLiveHub(deps: AppDeps, options: LiveHubOptions = {}): Live
       await Promise.allSettled([...deliveries.values()]);
       await feed.stop();
     },
-    stats: () => ({ connections: connections.size, presenceSessions: presence.size() }),
+    stats: () => ({ connections: connections.size, presenceSessions: presence.size(), dropped: { ...dropped } }),
   };
 }
