@@ -29,6 +29,18 @@ export interface BenchConfig {
   frames: number;
   /** `BENCH_FRAME_ROUNDS`: pages with and without the connector, taking turns; default 2 each. */
   frameRounds: number;
+  /** `BENCH_RAW`: also load a collector with raw session retention on (msgpack only); default true. */
+  rawIngest: boolean;
+  /** `BENCH_TWO_COLLECTORS`: also load two collector processes on one PostgreSQL; default true. */
+  twoCollectors: boolean;
+  /** `--soak 10m` or `BENCH_SOAK`: steady load on one collector for this long (ms), at most an hour; default none. */
+  soakMs: number | null;
+  /** `BENCH_SOAK_CONCURRENCY`: requests in flight during the soak; default 16. */
+  soakConcurrency: number;
+  /** `BENCH_SOAK_SAMPLE_SECONDS`: how often the collector's memory is read during the soak (s); default 5. */
+  soakSampleSeconds: number;
+  /** `BENCH_SOAK_MAX_GROWTH`: RSS growth over the soak's second half that counts as unbounded (MB/min); default 2. */
+  soakMaxGrowthMbPerMin: number;
 }
 
 /** A setting that cannot be used; the message names the variable. */
@@ -54,8 +66,46 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new BenchConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
-/** Read the settings from `env` (default `process.env`); throws {@link BenchConfigError}. */
-export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+/** Longest soak: the load generator's own limit (ms). */
+export const MAX_SOAK_MS = 3_600_000;
+
+/**
+ * A duration such as `10m`, `30s`, `1.5h` or `90` (seconds) in ms; throws {@link BenchConfigError}
+ * naming `what` when it is not one, is not positive or is over an hour.
+ */
+export function parseDuration(text: string, what: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?$/i.exec(text.trim());
+  const unit = match?.[2]?.toLowerCase() ?? 's';
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'h' ? 3_600_000 : 60_000;
+  const ms = match ? Number(match[1]) * factor : Number.NaN;
+  if (!(ms > 0 && ms <= MAX_SOAK_MS)) {
+    throw new BenchConfigError(`${what} must be a duration up to 1h such as 30s, 10m or 1h, got "${text}"`);
+  }
+  return Math.round(ms);
+}
+
+/** The soak duration from `--soak <d>` / `--soak=<d>` in `argv`, else `BENCH_SOAK`, else null; other arguments are refused. */
+export function soakSetting(argv: readonly string[], env: NodeJS.ProcessEnv): number | null {
+  let fromArgs: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--soak') {
+      const value = argv[++i];
+      if (value === undefined) throw new BenchConfigError('--soak needs a duration, e.g. --soak 10m');
+      fromArgs = value;
+    } else if (arg.startsWith('--soak=')) {
+      fromArgs = arg.slice('--soak='.length);
+    } else {
+      throw new BenchConfigError(`unknown argument "${arg}" (the only one is --soak <duration>; settings are BENCH_* variables)`);
+    }
+  }
+  if (fromArgs !== undefined) return parseDuration(fromArgs, '--soak');
+  const raw = env.BENCH_SOAK?.trim();
+  return raw ? parseDuration(raw, 'BENCH_SOAK') : null;
+}
+
+/** Read the settings from `env` and `argv` (default `process.env` and this process's arguments); throws {@link BenchConfigError}. */
+export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): BenchConfig {
   return {
     loadSeconds: number(env, 'BENCH_SECONDS', 10, 0.5, 600, false),
     warmupSeconds: number(env, 'BENCH_WARMUP_SECONDS', 2, 0, 60, false),
@@ -69,5 +119,11 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     connector: flag(env, 'BENCH_CONNECTOR', true),
     frames: number(env, 'BENCH_FRAMES', 120, 10, 10_000, true),
     frameRounds: number(env, 'BENCH_FRAME_ROUNDS', 2, 1, 20, true),
+    rawIngest: flag(env, 'BENCH_RAW', true),
+    twoCollectors: flag(env, 'BENCH_TWO_COLLECTORS', true),
+    soakMs: soakSetting(argv, env),
+    soakConcurrency: number(env, 'BENCH_SOAK_CONCURRENCY', 16, 1, 1024, true),
+    soakSampleSeconds: number(env, 'BENCH_SOAK_SAMPLE_SECONDS', 5, 0.5, 600, false),
+    soakMaxGrowthMbPerMin: number(env, 'BENCH_SOAK_MAX_GROWTH', 2, 0, 1_000, false),
   };
 }

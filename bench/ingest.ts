@@ -14,6 +14,7 @@ import { startPostgres, type PostgresServer } from '../test/postgres-server.js';
 import type { Cleanup } from './cleanup.js';
 import { startCollectorProcess } from './collector-process.js';
 import { countStored, createDatabase, storageProblems, walCounters, type PostgresActivity, type StoredCounts } from './database-counts.js';
+import { snapshotStoredBytes, storedBytesBetween, type StoredBytes } from './stored-bytes.js';
 import type { CpuUsage } from './cpu-usage.js';
 import { forkBenchModule, type ExitStatus } from './processes.js';
 import { unwrapAnswer } from './worker-side.js';
@@ -32,8 +33,12 @@ export interface ServerRun {
   readonly requestsPerSecond: number;
   /** CPU time during the measured run: the server, the load generator, the rest. */
   readonly cpu: CpuUsage;
+  /** Collector runs only: whether raw session streams were kept (`ENABLE_RAW_SESSION_RETENTION=true`). */
+  readonly rawRetention?: boolean;
   /** Collector runs only. */
   readonly stored?: StoredCounts;
+  /** Collector runs only: what the load added to the database, per event. */
+  readonly storedBytes?: StoredBytes;
   readonly postgres?: PostgresActivity;
   readonly exit?: ExitStatus;
   /** Warnings and errors the collector logged (stderr, LOG_LEVEL=warn). */
@@ -50,6 +55,8 @@ export interface IngestOptions {
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly cpuProfileDir?: string | undefined;
+  /** Also load a collector with raw retention on, for the first body type only. Default false. */
+  readonly rawRetention?: boolean;
   readonly cleanup: Cleanup;
   readonly progress: (line: string) => void;
 }
@@ -117,13 +124,14 @@ async function runBare(contentType: string, options: IngestOptions): Promise<Ser
   }
 }
 
-async function runCollector(pg: PostgresServer, database: string, contentType: string, options: IngestOptions): Promise<ServerRun> {
+async function runCollector(pg: PostgresServer, database: string, contentType: string, options: IngestOptions, rawRetention = false): Promise<ServerRun> {
   const databaseUrl = await createDatabase(pg.url, database);
   const dataDir = await mkdtemp(join(tmpdir(), 'vantage-bench-collector-'));
   const removeDataDir = options.cleanup.defer('remove the collector data folder', () => rm(dataDir, { recursive: true, force: true }));
   try {
     const walBefore = await walCounters(pg.url);
-    const collector = await startCollectorProcess({ databaseUrl: databaseUrl, dataDir, cpuProfileDir: options.cpuProfileDir });
+    const collector = await startCollectorProcess({ databaseUrl: databaseUrl, dataDir, cpuProfileDir: options.cpuProfileDir, rawRetention });
+    const bytesBefore = await snapshotStoredBytes(databaseUrl);
     const stopCollector = options.cleanup.defer('stop the collector', () => collector.child.stop(DRAIN_GRACE_MS));
     let report: LoadReport;
     try {
@@ -141,7 +149,8 @@ async function runCollector(pg: PostgresServer, database: string, contentType: s
       acknowledgedEvents: (report.warmup?.acceptedEvents ?? 0) + report.measured.acceptedEvents,
       acknowledgedBatches: (report.warmup?.ok ?? 0) + report.measured.ok,
     };
-    const run = runOf('vantage', contentType, report, { stored, postgres: postgresActivity, exit, serverLog: [...collector.child.stderr] });
+    const storedBytes = storedBytesBetween(bytesBefore, await snapshotStoredBytes(databaseUrl), counts.hourlyEvents);
+    const run = runOf('vantage', contentType, report, { rawRetention, stored, storedBytes, postgres: postgresActivity, exit, serverLog: [...collector.child.stderr] });
     const problems = [...run.problems, ...storageProblems(stored, report)];
     if (exit.code !== 0) problems.push(`the collector exited with ${exit.signal ?? `code ${exit.code}`} after SIGTERM`);
     return { ...run, problems };
@@ -161,7 +170,7 @@ function describeRun(run: ServerRun): string[] {
   const c = run.cpu;
   const share = (ms: number | null) => (ms === null ? 'n/a' : `${((100 * ms) / c.wallMs).toFixed(0)} %`);
   const lines = [
-    `${run.server === 'vantage' ? 'Vantage collector' : 'bare node:http'}: ${Math.round(m.eventsPerSecond)} events/s, ` +
+    `${run.server === 'vantage' ? `Vantage collector${run.rawRetention ? ' (raw retention on)' : ''}` : 'bare node:http'}: ${Math.round(m.eventsPerSecond)} events/s, ` +
       `${Math.round(run.requestsPerSecond)} requests/s, p50 ${m.latencyP50Ms.toFixed(1)} ms, p99 ${m.latencyP99Ms.toFixed(1)} ms`,
     `  CPU (of ${c.cores} cores = ${c.cores * 100} %): server ${share(c.serverMs)}, load generator ${share(c.loadGeneratorMs)}, ` +
       `other ${share(c.otherMs)}, idle ${share(c.cores * c.wallMs - c.machineBusyMs)}; server ${serverCpuPerEventUs(run).toFixed(2)} µs CPU/event`,
@@ -176,6 +185,11 @@ function describeRun(run: ServerRun): string[] {
       `  PostgreSQL: ${p.commits} commits (${(run.stored.ledgerBatches / Math.max(1, p.commits)).toFixed(1)} batches each), ` +
         `${p.walSyncs} WAL fsyncs, ${(p.walBytes / run.stored.hourlyEvents).toFixed(1)} WAL bytes/event`,
     );
+  }
+  if (run.storedBytes) {
+    const b = run.storedBytes;
+    const top = b.growthByTable.slice(0, 3).map((t) => `${t.table.replace(/^public\./, '')} ${(t.bytes / b.events).toFixed(1)}`).join(', ');
+    lines.push(`  stored ${b.totalBytesPerEvent.toFixed(1)} B/event in all tables and indexes (${top}), raw streams ${b.streamBytesPerEvent.toFixed(1)} B/event`);
   }
   return lines;
 }
@@ -196,6 +210,11 @@ export async function runIngest(options: IngestOptions): Promise<ServerRun[]> {
       const vantage = await runCollector(pg, `vantage_bench_${label}`, contentType, options);
       for (const line of describeRun(vantage)) options.progress(`  ${line}`);
       runs.push(vantage);
+      if (options.rawRetention && contentType === options.contentTypes[0]) {
+        const raw = await runCollector(pg, `vantage_bench_${label}_raw`, contentType, options, true);
+        for (const line of describeRun(raw)) options.progress(`  ${line}`);
+        runs.push(raw);
+      }
     }
     return runs;
   } finally {

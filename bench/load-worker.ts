@@ -11,6 +11,8 @@ import type { LoadJob, LoadReport } from './worker-protocol.js';
 
 serveOneJob<LoadJob, LoadReport>(async (job) => {
   const next = createBodySource(job.batches, { contentType: job.contentType, fresh: true, shiftMs: job.shiftMs });
+  const wait = (job.startAtMs ?? 0) - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const options = { url: job.url, key: job.key, concurrency: job.concurrency, contentType: job.contentType, batches: next };
   const warmup = job.warmupMs > 0 ? await runLoad({ ...options, durationMs: job.warmupMs }) : null;
   const before = takeCpuSnapshot(job.serverPid);

@@ -52,7 +52,8 @@ export function describeMachine(): MachineInfo {
   };
 }
 
-function row(measure: string, vantage: number, baseline: number, baselineLabel: string, decimals: number, goal?: { text: string; met: (r: number) => boolean }): TableRow {
+/** One row; `goal.met` is given the ratio. */
+export function row(measure: string, vantage: number, baseline: number, baselineLabel: string, decimals: number, goal?: { text: string; met: (r: number) => boolean }): TableRow {
   const r = ratio(vantage, baseline);
   return { measure, vantage, baseline, baselineLabel, ratio: r, goal: goal?.text ?? '—', met: goal && Number.isFinite(r) ? goal.met(r) : null, decimals };
 }
@@ -89,7 +90,7 @@ export function ingestRows(runs: readonly ServerRun[]): TableRow[] {
   const rows: TableRow[] = [];
   const types = [...new Set(runs.map((r) => r.contentType))];
   for (const contentType of types) {
-    const ours = runs.find((r) => r.server === 'vantage' && r.contentType === contentType);
+    const ours = runs.find((r) => r.server === 'vantage' && !r.rawRetention && r.contentType === contentType);
     const bare = runs.find((r) => r.server === 'bare' && r.contentType === contentType);
     if (!ours || !bare) continue;
     const label = contentType.includes('json') ? 'JSON' : 'msgpack';

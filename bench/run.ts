@@ -7,10 +7,13 @@
  *    (after checking that all of them judge real and broken batches alike);
  * 3. ingest throughput of the collector on a real PostgreSQL server against a bare node:http
  *    server, driven by the same load generator in a separate process; every acknowledged event
- *    must be in the database afterwards;
+ *    must be in the database afterwards; the collector with raw session retention on too, the
+ *    bytes each mode stores per event, and two collector processes on one PostgreSQL;
  * 4. the three.js connector in Chromium: per-frame cost on 1,000 meshes against the same page
  *    without it, wire bytes per event of a recorded demo session, the gzipped single-file build;
- * 5. replay seeking in a simulated one-hour session against replaying from the start.
+ * 5. replay seeking in a simulated one-hour session against replaying from the start;
+ * 6. with `--soak 10m` (or BENCH_SOAK), steady load on one collector for that long: memory
+ *    sampled from /proc, nothing lost.
  *
  * Results go to bench/results/latest.json, and a markdown table for the README is printed.
  * The exit code is 1 when something is wrong (validators disagree, events lost, requests failed),
@@ -24,6 +27,9 @@ import { loadBenchConfig, type BenchConfig } from './config.js';
 import { CONTENDER_LABELS } from './contenders.js';
 import { measureDecodeValidate, type DecodeValidateResult } from './decode-validate.js';
 import { runIngest } from './ingest.js';
+import { rawRetentionRows } from './ingest-modes.js';
+import { describeMultiCollector, multiCollectorRows, runMultiCollector, type MultiCollectorResult } from './multi-collector.js';
+import { describeSoak, runSoak, soakRows, type SoakResult } from './soak.js';
 import { killAllChildren } from './processes.js';
 import { measureConnector, type ConnectorBenchResult } from './connector.js';
 import { measureReplay } from './replay.js';
@@ -61,10 +67,11 @@ function finish(code: number): Promise<never> {
 
 /** An upper bound on the whole run, so it always stops by itself (ms). */
 function runBudgetMs(config: BenchConfig): number {
-  const loads = config.jsonIngest ? 4 : 2;
+  const loads = (config.jsonIngest ? 4 : 2) + (config.rawIngest ? 1 : 0) + (config.twoCollectors ? 1 : 0);
+  const soak = config.soakMs === null ? 0 : config.soakMs + 180_000;
   const timingProcesses = config.passes * CONTENDER_NAMES.length;
   const connector = config.connector ? 2 * (240_000 + config.frameRounds * 2 * config.frames * 1000) : 0;
-  return 300_000 + connector + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
+  return 300_000 + connector + soak + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
 }
 
 async function main(config: BenchConfig): Promise<number> {
@@ -114,9 +121,24 @@ async function main(config: BenchConfig): Promise<number> {
     warmupMs: config.warmupSeconds * 1000,
     durationMs: config.loadSeconds * 1000,
     cpuProfileDir: config.cpuProfileDir,
+    rawRetention: config.rawIngest,
     cleanup,
     progress: (line) => log(`  ${line}`),
   });
+  const single = ingest.find((run) => run.server === 'vantage' && !run.rawRetention && run.contentType === MSGPACK_CONTENT_TYPE);
+  let multi: MultiCollectorResult | null = null;
+  if (config.twoCollectors) {
+    multi = await runMultiCollector({
+      batches: sample.batches,
+      contentType: MSGPACK_CONTENT_TYPE,
+      concurrency: config.concurrency,
+      warmupMs: config.warmupSeconds * 1000,
+      durationMs: config.loadSeconds * 1000,
+      cleanup,
+      progress: (line) => log(`  ${line}`),
+    });
+    for (const line of describeMultiCollector(multi, single)) log(`    ${line}`);
+  }
   log();
 
   let connector: ConnectorBenchResult | null = null;
@@ -136,9 +158,45 @@ async function main(config: BenchConfig): Promise<number> {
   const replay = measureReplay({ seed: config.seed, progress: (line) => log(`  ${line}`) });
   log();
 
-  const problems = ingest.flatMap((run) => run.problems.map((p) => `${run.server} ${run.contentType}: ${p}`));
-  const serverLog = ingest.flatMap((run) => run.serverLog.map((line) => `${run.server} ${run.contentType}: ${line}`));
-  const rows = [...wireSizeRows(wire), ...decodeValidateRows(decodeValidate), ...ingestRows(ingest), ...(connector ? connectorRows(connector) : []), ...(r3f ? r3fRows(r3f) : []), ...replayRows(replay)];
+  let soak: SoakResult | null = null;
+  if (config.soakMs !== null) {
+    log(`6. Soak: one collector on PostgreSQL, ${config.soakConcurrency} requests in flight for ${config.soakMs / 60_000} min, memory read every ${config.soakSampleSeconds} s`);
+    soak = await runSoak({
+      batches: sample.batches,
+      contentType: MSGPACK_CONTENT_TYPE,
+      durationMs: config.soakMs,
+      concurrency: config.soakConcurrency,
+      sampleMs: config.soakSampleSeconds * 1000,
+      maxGrowthMbPerMin: config.soakMaxGrowthMbPerMin,
+      cleanup,
+      progress: (line) => log(`  ${line}`),
+    });
+    for (const line of describeSoak(soak)) log(`  ${line}`);
+    log();
+  }
+
+  const runName = (run: (typeof ingest)[number]) => `${run.server}${run.rawRetention ? ' raw' : ''} ${run.contentType}`;
+  const problems = [
+    ...ingest.flatMap((run) => run.problems.map((p) => `${runName(run)}: ${p}`)),
+    ...(multi?.problems.map((p) => `two collectors: ${p}`) ?? []),
+    ...(soak?.problems.map((p) => `soak: ${p}`) ?? []),
+  ];
+  const serverLog = [
+    ...ingest.flatMap((run) => run.serverLog.map((line) => `${runName(run)}: ${line}`)),
+    ...(multi?.serverLog.map((line) => `two collectors: ${line}`) ?? []),
+    ...(soak?.serverLog.map((line) => `soak: ${line}`) ?? []),
+  ];
+  const rows = [
+    ...wireSizeRows(wire),
+    ...decodeValidateRows(decodeValidate),
+    ...ingestRows(ingest),
+    ...rawRetentionRows(ingest, wire.msgpackBytesPerEvent),
+    ...(multi ? multiCollectorRows(multi, single) : []),
+    ...(soak ? soakRows(soak) : []),
+    ...(connector ? connectorRows(connector) : []),
+    ...(r3f ? r3fRows(r3f) : []),
+    ...replayRows(replay),
+  ];
   const caption = tableCaption(
     machine,
     started,
@@ -155,6 +213,8 @@ async function main(config: BenchConfig): Promise<number> {
     wireSize: wire,
     decodeValidate,
     ingest,
+    twoCollectors: multi,
+    soak,
     connector,
     replay,
     r3f,

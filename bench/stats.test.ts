@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentile, ratio, summariseRounds } from './stats.js';
+import { linearFit, median, percentile, ratio, summariseRounds } from './stats.js';
 
 describe('median', () => {
   it('takes the middle value, or the mean of the middle two, whatever the input order', () => {
@@ -50,5 +50,21 @@ describe('ratio', () => {
     expect(ratio(1, 0)).toBeNaN();
     expect(ratio(-1, 2)).toBeNaN();
     expect(ratio(Number.NaN, 2)).toBeNaN();
+  });
+});
+
+describe('linearFit', () => {
+  it('finds the slope and intercept of points on a line, and of noisy points around it', () => {
+    const fit = linearFit([0, 1, 2, 3].map((x) => ({ x, y: 5 + 2 * x })));
+    expect(fit.slope).toBeCloseTo(2, 12);
+    expect(fit.intercept).toBeCloseTo(5, 12);
+    const noisy = linearFit([0, 1, 2, 3, 4, 5].map((x, i) => ({ x, y: 10 - x + (i % 2 === 0 ? 0.5 : -0.5) })));
+    expect(noisy.slope).toBeCloseTo(-38 / 35, 12);
+  });
+
+  it('gives NaN for fewer than two distinct x', () => {
+    expect(linearFit([]).slope).toBeNaN();
+    expect(linearFit([{ x: 1, y: 2 }]).slope).toBeNaN();
+    expect(linearFit([{ x: 1, y: 2 }, { x: 1, y: 3 }]).slope).toBeNaN();
   });
 });

@@ -45,3 +45,26 @@ export function ratio(numerator: number, denominator: number): number {
   if (!Number.isFinite(numerator) || !Number.isFinite(denominator) || denominator <= 0 || numerator < 0) return Number.NaN;
   return numerator / denominator;
 }
+
+/** A least-squares line `y = intercept + slope · x`. */
+export interface LinearFit {
+  readonly slope: number;
+  readonly intercept: number;
+  readonly points: number;
+}
+
+/** Least-squares line through `points`; NaN slope and intercept for fewer than two distinct x. */
+export function linearFit(points: ReadonlyArray<{ readonly x: number; readonly y: number }>): LinearFit {
+  const n = points.length;
+  const meanX = points.reduce((s, p) => s + p.x, 0) / n;
+  const meanY = points.reduce((s, p) => s + p.y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const p of points) {
+    sxy += (p.x - meanX) * (p.y - meanY);
+    sxx += (p.x - meanX) ** 2;
+  }
+  if (n < 2 || sxx === 0) return { slope: Number.NaN, intercept: Number.NaN, points: n };
+  const slope = sxy / sxx;
+  return { slope, intercept: meanY - slope * meanX, points: n };
+}

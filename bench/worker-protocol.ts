@@ -33,6 +33,8 @@ export interface LoadJob {
   readonly batches: readonly WireBatch[];
   /** The server's process id, to measure its CPU time during the measured run. */
   readonly serverPid: number | undefined;
+  /** Start at this wall-clock time (epoch ms), so several load generators run side by side; default at once. */
+  readonly startAtMs?: number;
 }
 
 /** From `load-worker.ts`: the warm-up and the measured run, from the same body source. */
