@@ -9,7 +9,10 @@
  *    server, driven by the same load generator in a separate process; every acknowledged event
  *    must be in the database afterwards;
  * 4. the three.js connector in Chromium: per-frame cost on 1,000 meshes against the same page
- *    without it, wire bytes per event of a recorded demo session, the gzipped single-file build.
+ *    without it, wire bytes per event of a recorded demo session, the gzipped single-file build;
+ * 5. the aggregates (issue 5): 10 million simulated events ingested on a fresh PostgreSQL server,
+ *    then storage bytes per event and the p50/p95 of every aggregate query next to a trivial
+ *    authenticated route (`BENCH_AGG_EVENTS=0` skips it).
  *
  * Results go to bench/results/latest.json, and a markdown table for the README is printed.
  * The exit code is 1 when something is wrong (validators disagree, events lost, requests failed),
@@ -22,10 +25,11 @@ import { createCleanup } from './cleanup.js';
 import { loadBenchConfig, type BenchConfig } from './config.js';
 import { CONTENDER_LABELS } from './contenders.js';
 import { measureDecodeValidate, type DecodeValidateResult } from './decode-validate.js';
+import { runAggregates, type AggregatesResult } from './aggregates.js';
 import { runIngest } from './ingest.js';
 import { killAllChildren } from './processes.js';
 import { measureConnector, type ConnectorBenchResult } from './connector.js';
-import { connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, tableCaption, wireSizeRows } from './report.js';
+import { aggregateRows, connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, tableCaption, wireSizeRows } from './report.js';
 import { BATCH_EVENTS, simulateBatches } from './sample.js';
 import { ratio } from './stats.js';
 import { CONTENDER_NAMES } from './worker-protocol.js';
@@ -61,7 +65,9 @@ function runBudgetMs(config: BenchConfig): number {
   const loads = config.jsonIngest ? 4 : 2;
   const timingProcesses = config.passes * CONTENDER_NAMES.length;
   const connector = config.connector ? 240_000 + config.frameRounds * 2 * config.frames * 1000 : 0;
-  return 300_000 + connector + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
+  // The aggregates: ingest at most aggMaxSeconds, then every query's rounds at up to 0.5 s a request.
+  const aggregates = config.aggEvents > 0 ? 300_000 + config.aggMaxSeconds * 1000 + (config.aggRounds + config.aggWarmupRounds) * 19 * 500 : 0;
+  return 300_000 + connector + aggregates + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
 }
 
 async function main(config: BenchConfig): Promise<number> {
@@ -123,9 +129,40 @@ async function main(config: BenchConfig): Promise<number> {
     log();
   }
 
-  const problems = ingest.flatMap((run) => run.problems.map((p) => `${run.server} ${run.contentType}: ${p}`));
-  const serverLog = ingest.flatMap((run) => run.serverLog.map((line) => `${run.server} ${run.contentType}: ${line}`));
-  const rows = [...wireSizeRows(wire), ...decodeValidateRows(decodeValidate), ...ingestRows(ingest), ...(connector ? connectorRows(connector) : [])];
+  let aggregates: AggregatesResult | null = null;
+  if (config.aggEvents > 0) {
+    log(`5. Aggregates: ${config.aggEvents.toLocaleString('en-US')} simulated events on PostgreSQL, then storage per event and query latency`);
+    aggregates = await runAggregates({
+      events: config.aggEvents,
+      sessions: config.aggSessions,
+      seed: config.seed,
+      workers: config.aggWorkers,
+      concurrency: config.aggConcurrency,
+      maxIngestMs: config.aggMaxSeconds * 1000,
+      rounds: config.aggRounds,
+      warmupRounds: config.aggWarmupRounds,
+      cleanup,
+      progress: (line) => log(`  ${line}`),
+    });
+    log();
+  }
+
+  const problems = [
+    ...ingest.flatMap((run) => run.problems.map((p) => `${run.server} ${run.contentType}: ${p}`)),
+    ...(aggregates?.problems.map((p) => `aggregates: ${p}`) ?? []),
+  ];
+  const serverLog = [
+    ...ingest.flatMap((run) => run.serverLog.map((line) => `${run.server} ${run.contentType}: ${line}`)),
+    ...(aggregates?.serverLog.map((line) => `aggregates: ${line}`) ?? []),
+  ];
+  const shortIngestRate = ingest.find((r) => r.server === 'vantage' && r.contentType === MSGPACK_CONTENT_TYPE)?.measured.eventsPerSecond ?? Number.NaN;
+  const rows = [
+    ...wireSizeRows(wire),
+    ...decodeValidateRows(decodeValidate),
+    ...ingestRows(ingest),
+    ...(connector ? connectorRows(connector) : []),
+    ...(aggregates ? aggregateRows(aggregates, shortIngestRate) : []),
+  ];
   const caption = tableCaption(
     machine,
     started,
@@ -143,6 +180,7 @@ async function main(config: BenchConfig): Promise<number> {
     decodeValidate,
     ingest,
     connector,
+    aggregates,
     table: rows,
     problems,
   };
