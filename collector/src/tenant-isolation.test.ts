@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { encodeBatch, type VantageEvent } from '@vantage/sdk-core/schema';
+import { ROLLUPS } from './aggregates/index.js';
+import { columnName } from './aggregates/define.js';
 import { createRouter } from './http/app.js';
 import type { Store } from './storage/types.js';
 import { auditStatement } from './tenants/audit.js';
@@ -36,6 +38,9 @@ interface Request {
   /** Raw body bytes with their content type (collect). */
   raw?: { bytes: Uint8Array; type: string };
 }
+
+/** B's saved funnel, by id. */
+let bFunnel = '';
 
 /** One route's attack, run once with A's pk and once with A's sk. */
 type Case = (send: (request: Omit<Request, 'key'>) => Promise<Answer>, kind: 'pk' | 'sk') => Promise<void>;
@@ -84,6 +89,19 @@ async function seedProject(store: Store, projectId: string, own: { sessions: str
     "INSERT INTO scene_proxies (project_id, scene_id, hash, meshes, mesh_count) VALUES ($1, $2, $3, $4::jsonb, 1), ($1, $5, $3, $4::jsonb, 1)",
     [projectId, SHARED.scene, secret ? 'bbbb' : 'aaaa', proxy, `${own.anon}-scene`],
   );
+  // One row in every rollup table, keyed by a value only this project holds (B's is a secret).
+  const keyText = secret ? 'b-secret-mesh' : 'a-mesh';
+  for (const rollup of ROLLUPS) {
+    const keys = rollup.keyNames.map((k) => rollup.keys[k]);
+    const columns = ['project_id', 'scene_id', rollup.bucket, ...rollup.keyNames.map(columnName)];
+    const values = ['$1', '$2', `date_trunc('${rollup.bucket}', now())`, ...keys.map((type) => (type === 'int' ? '1' : '$3'))];
+    await store.query(`INSERT INTO ${rollup.table} (${columns.join(', ')}) VALUES (${values.join(', ')})`, keys.includes('text') ? [projectId, SHARED.scene, keyText] : [projectId, SHARED.scene]);
+  }
+  const funnel = await store.query<{ id: string }>(
+    `INSERT INTO funnels (project_id, name, steps) VALUES ($1, $2, $3::jsonb) RETURNING id::text AS id`,
+    [projectId, secret ? 'b-secret-detail' : 'a funnel', JSON.stringify([{ kind: 'mesh_click', mesh: keyText }])],
+  );
+  if (secret) bFunnel = funnel[0]?.id ?? '';
   const audit = secret ? auditStatement(projectId, 'cli', 'b.secret.action', 'b-secret-target', { note: 'b-secret-detail' }) : auditStatement(projectId, 'cli', 'a.action', 'a-target');
   await store.query(audit.sql, audit.params);
   return letters;
@@ -161,6 +179,13 @@ describe.each(DRIVERS)('tenant isolation on the %s store', (driver) => {
   }
 
   const B = () => b.project.id;
+
+  /** An aggregate route, read over the shared scene with B's project id in the query: A's rows only. */
+  const aggregateCase = (path: string): Case => async (go, kind) => {
+    const res = await go({ method: 'GET', path: `${path}?scene=${SHARED.scene}&project_id=${B()}` });
+    expect(res.status).toBe(kind === 'sk' ? 200 : 403);
+    if (kind === 'sk') expect(res.text).not.toContain('b-secret-mesh');
+  };
 
   /** Every route of `createRouter`, by method and path; `kind` is the key used. */
   const CASES: Record<string, Case> = {
@@ -258,6 +283,33 @@ describe.each(DRIVERS)('tenant isolation on the %s store', (driver) => {
     'PATCH /api/v1/project': async (go, kind) => {
       const res = await go({ method: 'PATCH', path: `/api/v1/project?project_id=${B()}`, body: { project_id: B(), retention_days: 7, allowed_origins: ['https://shop.example'] } });
       expect(res.status).toBe(kind === 'sk' ? 200 : 403);
+    },
+    'GET /api/v1/activity': aggregateCase('/api/v1/activity'),
+    'GET /api/v1/mesh-attention': aggregateCase('/api/v1/mesh-attention'),
+    'GET /api/v1/heatmaps/:kind': async (go, kind) => {
+      for (const map of ['click', 'gaze', 'camera']) await aggregateCase(`/api/v1/heatmaps/${map}`)(go, kind);
+    },
+    'GET /api/v1/view-directions': aggregateCase('/api/v1/view-directions'),
+    'GET /api/v1/performance': aggregateCase('/api/v1/performance'),
+    'GET /api/v1/resources': aggregateCase('/api/v1/resources'),
+    'GET /api/v1/errors': aggregateCase('/api/v1/errors'),
+    'GET /api/v1/custom-events': aggregateCase('/api/v1/custom-events'),
+    'GET /api/v1/traffic-sources': aggregateCase('/api/v1/traffic-sources'),
+    'GET /api/v1/sessions': aggregateCase('/api/v1/sessions'),
+    'POST /api/v1/funnels': async (go, kind) => {
+      const res = await go({ method: 'POST', path: `/api/v1/funnels?project_id=${B()}`, body: { name: 'a funnel', steps: [{ kind: 'scene', scene: SHARED.scene }] } });
+      expect(res.status).toBe(kind === 'sk' ? 201 : 403);
+    },
+    'GET /api/v1/funnels': async (go, kind) => {
+      const res = await go({ method: 'GET', path: `/api/v1/funnels?project_id=${B()}` });
+      expect(res.status).toBe(kind === 'sk' ? 200 : 403);
+      if (kind === 'sk') expect((res.body as { funnels: unknown[] }).funnels.length).toBeGreaterThan(0);
+    },
+    'GET /api/v1/funnels/:id': async (go, kind) => {
+      expect((await go({ method: 'GET', path: `/api/v1/funnels/${bFunnel}?project_id=${B()}` })).status).toBe(kind === 'sk' ? 404 : 403);
+    },
+    'DELETE /api/v1/funnels/:id': async (go, kind) => {
+      expect((await go({ method: 'DELETE', path: `/api/v1/funnels/${bFunnel}?project_id=${B()}` })).status).toBe(kind === 'sk' ? 404 : 403);
     },
   };
 

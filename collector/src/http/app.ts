@@ -7,6 +7,22 @@ import Koa from 'koa';
 import { grantKnownOrigin, preflight } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { errorBoundary } from './errors.js';
+import {
+  activityRoute,
+  createFunnelRoute,
+  customEventsRoute,
+  deleteFunnelRoute,
+  errorsRoute,
+  funnelReportRoute,
+  heatmapRoute,
+  listFunnelsRoute,
+  meshAttentionRoute,
+  performanceRoute,
+  resourcesRoute,
+  sessionsRoute,
+  trafficSourcesRoute,
+  viewDirectionsRoute,
+} from './routes/aggregates.js';
 import { listAudit } from './routes/audit.js';
 import { collect } from './routes/collect.js';
 import { demoAsset, demoPage } from './routes/demo.js';
@@ -60,6 +76,20 @@ export function createRouter(deps: AppDeps): Router {
   router.post('/api/v1/forget', forget(deps));
   router.post('/v1/forget', forget(deps));
   router.get('/api/v1/project', getProjectSettings(deps));
+  router.get('/api/v1/activity', activityRoute(deps));
+  router.get('/api/v1/mesh-attention', meshAttentionRoute(deps));
+  router.get('/api/v1/heatmaps/:kind', heatmapRoute(deps));
+  router.get('/api/v1/view-directions', viewDirectionsRoute(deps));
+  router.get('/api/v1/performance', performanceRoute(deps));
+  router.get('/api/v1/resources', resourcesRoute(deps));
+  router.get('/api/v1/errors', errorsRoute(deps));
+  router.get('/api/v1/custom-events', customEventsRoute(deps));
+  router.get('/api/v1/traffic-sources', trafficSourcesRoute(deps));
+  router.get('/api/v1/sessions', sessionsRoute(deps));
+  router.post('/api/v1/funnels', createFunnelRoute(deps));
+  router.get('/api/v1/funnels', listFunnelsRoute(deps));
+  router.get('/api/v1/funnels/:id', funnelReportRoute(deps));
+  router.delete('/api/v1/funnels/:id', deleteFunnelRoute(deps));
   router.patch('/api/v1/project', patchProjectSettings(deps));
   return router;
 }

@@ -57,6 +57,21 @@ export interface AcceptedBatch {
    * replay: the operator's request says nothing about the visitor.
    */
   session?: SessionUpdate | undefined;
+  /** What the aggregates need besides the events; absent for a DLQ replay (defaults apply). */
+  fold?: FoldInputs | undefined;
+  /** The session moved to this batch's scene from another one (a funnel step). */
+  enteredScene?: boolean | undefined;
+}
+
+/** Per-batch inputs of the aggregates (see `aggregates/types.ts`). */
+export interface FoldInputs {
+  /** Of the sender's user agent, as the privacy mode allows; '' when it keeps none. */
+  deviceType: string;
+  browser: string;
+  /** The scene's heatmap voxel edge, mm. */
+  voxelMm: number;
+  /** The project's visitor-hash salt period, ms. */
+  visitorHashTtlMs: number;
 }
 
 /** A batch's contribution to its session's row: what the privacy module let through, and the mode it applied. */

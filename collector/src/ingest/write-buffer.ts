@@ -9,9 +9,13 @@
  * therefore acknowledged but never counted twice, even when two collector processes receive the
  * retry at the same time.
  */
+import { randomUUID } from 'node:crypto';
+import { foldBatches, rollupCtes, type FoldContext } from '../aggregates/index.js';
+import { DEFAULT_VOXEL_MM } from '../aggregates/heatmaps.js';
+import { summariseBatch, MAX_STEPS_CHARS } from '../aggregates/session-summary.js';
+import { classifyTrafficSource, TRAFFIC_RULES_VERSION } from '../aggregates/traffic-source.js';
 import type { Row, SqlStatement, Store } from '../storage/types.js';
 import type { AcceptedBatch, DlqEntry, DropCounts, LooseDrops } from './types.js';
-import { randomUUID } from 'node:crypto';
 
 /** The durable outcome of one batch. */
 export interface WriteResult {
@@ -83,6 +87,23 @@ const CONTEXT_COLUMNS = [
   ['c', 'country'],
 ] as const;
 
+/** Traffic-source columns: JSON field of the input row → column of `sessions` → SQL type. */
+const SOURCE_COLUMNS = [
+  ['ts', 'source', 'text'],
+  ['tm', 'medium', 'text'],
+  ['tc', 'campaign', 'text'],
+  ['tf', 'source_confidence', 'text'],
+  ['tr', 'source_rule', 'text'],
+  ['tv', 'source_rules_version', 'int'],
+] as const;
+
+/**
+ * SQLSTATE raised by `vantage_all_batches_new` (migration 0006) when a flush's ledger insert
+ * skipped a batch already stored: the rollup rows, folded for the whole flush, would count it
+ * twice, so the statement is abandoned and the flush is run again without that batch.
+ */
+export const RETRIED_BATCH_SQLSTATE = 'VT001';
+
 /** The first non-null value of a column among a session's batches in one flush, by seq. */
 const firstBySeq = (field: string) => `(array_agg(x.${field} ORDER BY x.q) FILTER (WHERE x.${field} IS NOT NULL))[1]`;
 const lastBySeq = (field: string) => `(array_agg(x.${field} ORDER BY x.q DESC) FILTER (WHERE x.${field} IS NOT NULL))[1]`;
@@ -103,7 +124,8 @@ const lastBySeq = (field: string) => `(array_agg(x.${field} ORDER BY x.q DESC) F
  * the last 30 minutes (a visit spanning a rotation is not split); a known session keeps the hash
  * it started with.
  */
-const FLUSH_SQL = `
+function flushSql(rollups: readonly string[], expectedParam: number): string {
+  return `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(p uuid, s text, q int, sc text, n int, d int, mo bigint)
 ), ins AS (
@@ -122,9 +144,14 @@ WITH input AS (
   SELECT x.p, x.s, ${firstBySeq('sc')} AS sc, ${firstBySeq('m')} AS m, min(x.at) AS first_at, max(x.at) AS last_at,
     ${firstBySeq('v')} AS v, ${firstBySeq('vp')} AS vp, ${lastBySeq('ih')} AS ih,
     ${CONTEXT_COLUMNS.map(([f]) => `${firstBySeq(f)} AS ${f}`).join(', ')},
-    ${lastBySeq('an')} AS an, ${lastBySeq('us')} AS us, count(*)::int AS nb, sum(x.n)::int AS ne
+    ${lastBySeq('an')} AS an, ${lastBySeq('us')} AS us, count(*)::int AS nb, sum(x.n)::int AS ne,
+    min(x.fe) AS fe, max(x.le) AS le, max(x.du) AS du, sum(x.ck)::int AS ck, sum(x.pk)::int AS pk, sum(x.cu)::int AS cu,
+    sum(x.er)::int AS er, string_agg(x.st, E'\n' ORDER BY x.q) FILTER (WHERE x.st <> '') AS st,
+    ${SOURCE_COLUMNS.map(([f]) => `${firstBySeq(f)} AS ${f}`).join(', ')}
   FROM jsonb_to_recordset($4::jsonb) AS x(p uuid, s text, q int, sc text, m text, at bigint, v text, vp text, ih text,
-    ${CONTEXT_COLUMNS.map(([f]) => `${f} text`).join(', ')}, an text, us text, n int)
+    ${CONTEXT_COLUMNS.map(([f]) => `${f} text`).join(', ')}, an text, us text, n int,
+    fe bigint, le bigint, du int, ck int, pk int, cu int, er int, st text,
+    ${SOURCE_COLUMNS.map(([f, , t]) => `${f} ${t}`).join(', ')})
   JOIN ins ON ins.project_id = x.p AND ins.session_id = x.s AND ins.seq = x.q
   GROUP BY x.p, x.s
 ), links AS (
@@ -147,13 +174,17 @@ WITH input AS (
   RETURNING 1
 ), sess AS (
   INSERT INTO sessions (project_id, id, scene_id, privacy_mode, started_at, last_seen_at, visitor_hash, ip_hash,
-    ${CONTEXT_COLUMNS.map(([, c]) => c).join(', ')}, anonymous_id, user_id, batches, events)
+    ${CONTEXT_COLUMNS.map(([, c]) => c).join(', ')}, anonymous_id, user_id, batches, events,
+    first_event_ms, last_event_ms, ended_duration_ms, clicks, picks, custom_events, errors, steps,
+    ${SOURCE_COLUMNS.map(([, c]) => c).join(', ')})
   SELECT sx.p, sx.s, sx.sc, sx.m, to_timestamp(sx.first_at / 1000.0), to_timestamp(sx.last_at / 1000.0),
     COALESCE((SELECT o.visitor_hash FROM sessions o
               WHERE sx.vp IS NOT NULL AND o.project_id = sx.p AND o.visitor_hash = sx.vp
                 AND o.last_seen_at > to_timestamp(sx.first_at / 1000.0) - interval '30 minutes'
               LIMIT 1), sx.v),
-    sx.ih, ${CONTEXT_COLUMNS.map(([f]) => `sx.${f}`).join(', ')}, sx.an, sx.us, sx.nb, sx.ne
+    sx.ih, ${CONTEXT_COLUMNS.map(([f]) => `sx.${f}`).join(', ')}, sx.an, sx.us, sx.nb, sx.ne,
+    sx.fe, sx.le, COALESCE(sx.du, 0), sx.ck, sx.pk, sx.cu, sx.er, left(COALESCE(sx.st, ''), ${MAX_STEPS_CHARS}),
+    ${SOURCE_COLUMNS.map(([f]) => `sx.${f}`).join(', ')}
   FROM sx ORDER BY sx.p, sx.s
   ON CONFLICT (project_id, id) DO UPDATE SET
     started_at = least(sessions.started_at, excluded.started_at),
@@ -163,7 +194,17 @@ WITH input AS (
     anonymous_id = COALESCE(excluded.anonymous_id, sessions.anonymous_id),
     user_id = COALESCE(excluded.user_id, sessions.user_id),
     batches = sessions.batches + excluded.batches,
-    events = sessions.events + excluded.events
+    events = sessions.events + excluded.events,
+    first_event_ms = least(sessions.first_event_ms, excluded.first_event_ms),
+    last_event_ms = greatest(sessions.last_event_ms, excluded.last_event_ms),
+    ended_duration_ms = greatest(sessions.ended_duration_ms, excluded.ended_duration_ms),
+    clicks = sessions.clicks + excluded.clicks,
+    picks = sessions.picks + excluded.picks,
+    custom_events = sessions.custom_events + excluded.custom_events,
+    errors = sessions.errors + excluded.errors,
+    steps = CASE WHEN excluded.steps = '' THEN sessions.steps WHEN sessions.steps = '' THEN excluded.steps
+                 ELSE left(sessions.steps || E'\n' || excluded.steps, ${MAX_STEPS_CHARS}) END,
+    ${SOURCE_COLUMNS.map(([, c]) => `${c} = COALESCE(sessions.${c}, excluded.${c})`).join(',\n    ')}
   RETURNING 1
 ), counts AS (
   INSERT INTO event_counts_hourly (project_id, scene_id, hour, type, events)
@@ -183,8 +224,11 @@ WITH input AS (
   ON CONFLICT (project_id, month)
   DO UPDATE SET events = usage_monthly.events + excluded.events, batches = usage_monthly.batches + excluded.batches
   RETURNING 1
-)
-SELECT project_id AS p, session_id AS s, seq AS q FROM ins`;
+)${rollups.map((cte) => `, ${cte}`).join('')}
+SELECT ins.project_id AS p, ins.session_id AS s, ins.seq AS q
+FROM (SELECT vantage_all_batches_new((SELECT count(*) FROM ins)::int, $${expectedParam}::int)) AS guard(ok)
+LEFT JOIN ins ON true`;
+}
 
 /** Start of the UTC month of `ms`, in epoch seconds. */
 export function monthStartSeconds(ms: number): number {
@@ -234,15 +278,45 @@ function sessionRow(b: AcceptedBatch): Record<string, unknown> | null {
   const u = b.session;
   if (!u) return null;
   const c = u.context;
+  const summary = summariseBatch(b.events, b.sceneId, b.events.some((e) => e.type === 'session_start') || b.enteredScene === true);
   const row: Record<string, unknown> = {
     p: b.projectId, s: b.sessionId, q: b.seq, sc: b.sceneId, m: u.privacyMode, at: b.receivedAt,
     v: u.visitorHash, vp: u.previousVisitorHash, ih: u.ipHash,
     u: c.url, ro: c.referrerOrigin, g: c.gpuClass, l: c.lang, b: c.browser, o: c.os, dv: c.deviceType, c: c.country,
     an: u.anonymousId, us: u.userId, n: b.events.length,
+    fe: summary.firstMs, le: summary.lastMs, du: summary.endedDurationMs || null, ck: summary.clicks, pk: summary.picks,
+    cu: summary.customEvents, er: summary.errors, st: summary.steps || null,
   };
+  const source = sourceOf(b);
+  if (source) {
+    Object.assign(row, { ts: source.source, tm: source.medium, tc: source.campaign, tf: source.confidence, tr: source.rule, tv: TRAFFIC_RULES_VERSION });
+  }
   // Absent keys read as null in jsonb_to_recordset: a later batch of a session sends a few bytes.
   for (const key in row) if (row[key] === null || row[key] === undefined) delete row[key];
   return row;
+}
+
+/** The traffic source of a batch that starts its session (and says where it came from). */
+function sourceOf(b: AcceptedBatch) {
+  if (!b.session || !b.events.some((e) => e.type === 'session_start')) return null;
+  const c = b.session.context;
+  return classifyTrafficSource({ url: c.url ?? null, referrerOrigin: c.referrerOrigin ?? null });
+}
+
+/** What the aggregates need to know of a batch besides its events. */
+function foldContext(b: AcceptedBatch): FoldContext {
+  const f = b.fold;
+  return {
+    projectId: b.projectId,
+    sceneId: b.sceneId,
+    receivedAt: b.receivedAt,
+    deviceType: f?.deviceType ?? '',
+    browser: f?.browser ?? '',
+    voxelMm: f?.voxelMm ?? DEFAULT_VOXEL_MM,
+    visitorHash: b.session?.visitorHash ?? '',
+    visitorHashTtlMs: f?.visitorHashTtlMs ?? DAY_MS,
+    source: sourceOf(b),
+  };
 }
 
 /** Build the flush statement for a set of distinct batches, loose dead letters and loose drops. */
@@ -271,10 +345,33 @@ export function flushStatement(batches: readonly AcceptedBatch[], looseLetters: 
   }
   for (const l of looseLetters) letters.push(letterRow({ ...l, sessionId: undefined, seq: undefined }));
   for (const d of looseDrops) dropRows(drops, d.projectId, d.at, d.counts);
+  // Rollups are folded for the whole flush, as if every batch were new; the guard in the
+  // statement abandons it when one was not (see RETRIED_BATCH_SQLSTATE).
+  const payloads = foldBatches(batches.map((batch) => ({ batch, ctx: foldContext(batch) }))).payloads();
   return {
-    sql: FLUSH_SQL,
-    params: [JSON.stringify(input), JSON.stringify(counts), JSON.stringify(letters), JSON.stringify(sessions), JSON.stringify(drops)],
+    sql: flushSql(rollupCtes(payloads, 7), 6),
+    params: [
+      JSON.stringify(input), JSON.stringify(counts), JSON.stringify(letters), JSON.stringify(sessions), JSON.stringify(drops),
+      batches.length, ...payloads.map((p) => p.json),
+    ],
   };
+}
+
+/** Times a flush is tried again after its guard found batches already stored. */
+const MAX_GUARD_RETRIES = 5;
+
+function isRetriedBatch(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === RETRIED_BATCH_SQLSTATE;
+}
+
+/** Keys of those of `batches` the ledger already holds. */
+async function storedBatchKeys(store: Store, batches: readonly AcceptedBatch[]): Promise<string[]> {
+  const rows = await store.query(
+    `SELECT b.project_id AS p, b.session_id AS s, b.seq AS q FROM ingest_batches b
+       JOIN jsonb_to_recordset($1::jsonb) AS x(p uuid, s text, q int) ON b.project_id = x.p AND b.session_id = x.s AND b.seq = x.q`,
+    [JSON.stringify(batches.map((b) => ({ p: b.projectId, s: b.sessionId, q: b.seq })))],
+  );
+  return rows.map((r) => batchKey(String(r.p), String(r.s), Number(r.q)));
 }
 
 function isDataError(error: unknown): boolean {
@@ -316,22 +413,35 @@ export function createWriteBuffer(store: Store, options: WriteBufferOptions = {}
       first.set(key, item);
       batches.push(item.batch);
     }
-    let rows: Row[];
-    try {
-      // One statement is atomic on its own: no BEGIN/COMMIT round trips around it.
-      const statement = flushStatement(batches, loose, looseDrops);
-      rows = await store.query(statement.sql, statement.params);
-    } catch (error) {
-      if (items.length > 1 && isDataError(error)) {
-        // One poisoned item must not fail the others: write them one by one.
-        await Promise.all(items.map((item) => run([item])));
+    let rows: Row[] | undefined;
+    // Batches found already stored after the guard abandoned a flush: left out of the next try.
+    const stored = new Set<string>();
+    for (let attempt = 0; rows === undefined; attempt++) {
+      try {
+        // One statement is atomic on its own: no BEGIN/COMMIT round trips around it.
+        const fresh = stored.size === 0 ? batches : batches.filter((b) => !stored.has(batchKey(b.projectId, b.sessionId, b.seq)));
+        const statement = flushStatement(fresh, loose, looseDrops);
+        rows = await store.query(statement.sql, statement.params);
+      } catch (error) {
+        if (isRetriedBatch(error) && attempt < MAX_GUARD_RETRIES) {
+          try {
+            for (const key of await storedBatchKeys(store, batches)) stored.add(key);
+            continue;
+          } catch (lookupError) {
+            error = lookupError;
+          }
+        }
+        if (items.length > 1 && isDataError(error)) {
+          // One poisoned item must not fail the others: write them one by one.
+          await Promise.all(items.map((item) => run([item])));
+          return;
+        }
+        options.onError?.(error);
+        for (const item of items) item.reject(error);
         return;
       }
-      options.onError?.(error);
-      for (const item of items) item.reject(error);
-      return;
     }
-    const inserted = new Set(rows.map((r) => batchKey(String(r.p), String(r.s), Number(r.q))));
+    const inserted = new Set(rows.filter((r) => r.p !== null).map((r) => batchKey(String(r.p), String(r.s), Number(r.q))));
     totals.flushes++;
     for (const [key, item] of first) {
       const isNew = inserted.has(key);
@@ -382,8 +492,17 @@ export function createWriteBuffer(store: Store, options: WriteBufferOptions = {}
     });
   }
 
+  // The scene each recent session was last seen in, so a change of scene becomes a funnel step.
+  const lastScene = new Map<string, string>();
   return {
-    write: (batch) => enqueue(batch, []),
+    write(batch) {
+      const session = `${batch.projectId}\u0000${batch.sessionId}`;
+      const previous = lastScene.get(session);
+      if (previous !== undefined && previous !== batch.sceneId) batch.enteredScene = true;
+      if (previous === undefined && lastScene.size >= 50_000) lastScene.delete(lastScene.keys().next().value as string);
+      lastScene.set(session, batch.sceneId);
+      return enqueue(batch, []);
+    },
     async writeDeadLetters(entries) {
       if (entries.length > 0) await enqueue(null, entries);
     },

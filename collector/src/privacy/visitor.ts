@@ -61,6 +61,11 @@ export interface StorableVisitor {
   /** `ip_hash` (the IP under the day's salt, 32 hex characters); null in `paranoid`. */
   ipHash: string | null;
   context: SessionContext;
+  /**
+   * Device type and browser family of this batch's user agent, for the aggregates' segments:
+   * on every batch (the context carries them on a session's first only); null in `paranoid`.
+   */
+  segment: { deviceType: string; browser: string | null } | null;
   /** The ids the app supplied; null in `paranoid`, which keeps nothing but scene, events and visitor hash. */
   anonymousId: string | null;
   userId: string | null;
@@ -120,6 +125,14 @@ export function createVisitorPipeline(store: Store, config: Pick<Config, 'trustP
     return entry;
   }
 
+  /** The segment of a user agent (cached parse); null in `paranoid`. */
+  function segmentOf(userAgent: string | undefined, paranoid: boolean): StorableVisitor['segment'] {
+    if (paranoid) return null;
+    const verdict = agent(userAgent ?? '');
+    verdict.families ??= parseUserAgent(userAgent ?? '');
+    return { deviceType: verdict.families.deviceType, browser: verdict.families.browser };
+  }
+
   return {
     hasher,
     notStored(sessionKey) {
@@ -134,7 +147,7 @@ export function createVisitorPipeline(store: Store, config: Pick<Config, 'trustP
       const ids = { anonymousId: paranoid ? null : identity.anonymousId ?? null, userId: paranoid ? null : identity.userId ?? null };
       const startedHash = known.get(sessionKey);
       // A later batch of a session this process started: the row has its hash and context.
-      if (startedHash !== undefined && !hints) return { visitorHash: startedHash, previousVisitorHash: null, ipHash: null, context: {}, ...ids };
+      if (startedHash !== undefined && !hints) return { visitorHash: startedHash, previousVisitorHash: null, ipHash: null, context: {}, segment: segmentOf(request.userAgent, paranoid), ...ids };
       const userAgent = request.userAgent ?? '';
       const ip = resolveAddress(request.socketAddress, request.forwardedFor);
       const input = { projectId: project.id, rotationHours: project.hashRotationHours, ip, userAgent };
@@ -164,7 +177,8 @@ export function createVisitorPipeline(store: Store, config: Pick<Config, 'trustP
         delete context.gpuClass;
         delete context.lang;
       }
-      return { visitorHash: hashes.current, previousVisitorHash: hashes.previous, ipHash, context, ...ids };
+      const segment = verdict.families ? { deviceType: verdict.families.deviceType, browser: verdict.families.browser } : null;
+      return { visitorHash: hashes.current, previousVisitorHash: hashes.previous, ipHash, context, segment, ...ids };
     },
   };
 }

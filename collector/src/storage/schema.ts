@@ -23,6 +23,15 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { dailyVisitorRollup, visitorHashRollup } from '../aggregates/activity.js';
+import { customRollup } from '../aggregates/custom-events.js';
+import { errorRollup } from '../aggregates/errors.js';
+import { voxelRollup } from '../aggregates/heatmaps.js';
+import { histogramRollup } from '../aggregates/histograms.js';
+import { meshAttentionRollup } from '../aggregates/mesh-attention.js';
+import { perfTotalsRollup } from '../aggregates/performance.js';
+import { trafficSourceRollup } from '../aggregates/traffic-source.js';
+import { viewDirectionRollup } from '../aggregates/view-directions.js';
 
 /**
  * `project_id` of DLQ rows whose project is unknown (the body could not be decoded, or its key
@@ -265,6 +274,28 @@ export const sessions = pgTable(
     /** Accepted batches and events of the session. */
     batches: integer('batches').notNull().default(0),
     events: integer('events').notNull().default(0),
+    /** Earliest and latest event time of the session, epoch ms (skew-corrected). */
+    firstEventMs: bigint('first_event_ms', { mode: 'number' }),
+    lastEventMs: bigint('last_event_ms', { mode: 'number' }),
+    /** `session_end.durationMs` when the SDK sent one, else 0; the length read is the larger of it and last − first. */
+    endedDurationMs: integer('ended_duration_ms').notNull().default(0),
+    /** Event counts the sessions list shows. */
+    clicks: integer('clicks').notNull().default(0),
+    picks: integer('picks').notNull().default(0),
+    customEvents: integer('custom_events').notNull().default(0),
+    errors: integer('errors').notNull().default(0),
+    /**
+     * Ordered funnel steps, newline-separated: `c:<mesh>` clicked, `e:<name>` custom event,
+     * `s:<scene>` scene entered; at most 8000 characters (see `aggregates/session-summary.ts`).
+     */
+    steps: text('steps').notNull().default(''),
+    /** Traffic source (`aggregates/traffic-source.ts`) and the rules version that classified it. */
+    source: text('source'),
+    medium: text('medium'),
+    campaign: text('campaign'),
+    sourceConfidence: text('source_confidence'),
+    sourceRule: text('source_rule'),
+    sourceRulesVersion: integer('source_rules_version'),
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.id] }),
@@ -397,3 +428,33 @@ export const demoPages = pgTable(
   },
   (t) => [check('demo_pages_publishable_key_check', sql`left(${t.publishableKey}, 3) = 'pk_'`)],
 );
+
+/**
+ * Saved funnels: ordered steps (`{kind: "mesh_click", mesh}`, `{kind: "custom", name}`,
+ * `{kind: "scene", scene}`), evaluated over the session summaries' steps.
+ */
+export const funnels = pgTable(
+  'funnels',
+  {
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    name: text('name').notNull(),
+    steps: jsonb('steps').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.id] })],
+);
+
+// The rollup tables of the aggregates, declared once in `collector/src/aggregates/`.
+export const aggActivityVisitorHashes = visitorHashRollup.pgTable;
+export const aggDailyVisitors = dailyVisitorRollup.pgTable;
+export const aggHistograms = histogramRollup.pgTable;
+export const aggMeshAttention = meshAttentionRollup.pgTable;
+export const aggVoxels = voxelRollup.pgTable;
+export const aggViewDirections = viewDirectionRollup.pgTable;
+export const aggPerfTotals = perfTotalsRollup.pgTable;
+export const aggErrors = errorRollup.pgTable;
+export const aggCustomEvents = customRollup.pgTable;
+export const aggTrafficSources = trafficSourceRollup.pgTable;

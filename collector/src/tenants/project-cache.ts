@@ -5,6 +5,7 @@
  */
 import { DEFAULT_CAPTURE_FLAGS, EVENT_DEFS, type CaptureFlags } from '@vantage/sdk-core/schema';
 import type { Store } from '../storage/types.js';
+import type { SceneBounds } from './scenes.js';
 import { getProject, type Project } from './projects.js';
 
 /** A scene's capture settings as the collector enforces them. */
@@ -15,6 +16,8 @@ export interface SceneSettings {
   sampling: Record<string, number>;
   modelUrl: string | null;
   voxelSizeMm: number | null;
+  /** The operator's scene bounds (metres), from which a voxel size is derived when none is set. */
+  bounds: SceneBounds | null;
   /** Hash of the scene's registered proxy (`tenants/scene-proxy.ts`), null when none. */
   proxyHash: string | null;
 }
@@ -61,8 +64,8 @@ export function createTenantCache(store: Store, ttlMs = 5_000): TenantCache {
     scene: (projectId, sceneId) =>
       cached(scenes, `${projectId}\u0000${sceneId}`, async () => {
         // One round trip for the settings and the proxy's hash, either of which may be missing.
-        const rows = await store.query<{ capture: unknown; sampling: unknown; model_url: string | null; voxel_size_mm: number | null; proxy_hash: string | null }>(
-          `SELECT s.capture, s.sampling, s.model_url, s.voxel_size_mm, p.hash AS proxy_hash
+        const rows = await store.query<{ capture: unknown; sampling: unknown; model_url: string | null; voxel_size_mm: number | null; bounds: SceneBounds | null; proxy_hash: string | null }>(
+          `SELECT s.capture, s.sampling, s.model_url, s.voxel_size_mm, s.bounds, p.hash AS proxy_hash
              FROM (SELECT $1::uuid AS project_id, $2::text AS id) AS k
              LEFT JOIN scenes s ON s.project_id = k.project_id AND s.id = k.id
              LEFT JOIN scene_proxies p ON p.project_id = k.project_id AND p.scene_id = k.id`,
@@ -74,6 +77,7 @@ export function createTenantCache(store: Store, ttlMs = 5_000): TenantCache {
           sampling: (row?.sampling ?? {}) as Record<string, number>,
           modelUrl: row?.model_url ?? null,
           voxelSizeMm: row?.voxel_size_mm ?? null,
+          bounds: row?.bounds ?? null,
           proxyHash: row?.proxy_hash ?? null,
         };
       }),

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'koa';
 import type { WireBatch } from '@vantage/sdk-core/schema';
+import { voxelSizeOf } from '../../aggregates/heatmaps.js';
 import { maskKeys } from '../../dlq/preview.js';
 import { decodeBody, encodeBody, mediaType } from '../../ingest/decode-body.js';
 import { validateEvents } from '../../ingest/validate-events.js';
@@ -115,6 +116,12 @@ export function collect(deps: AppDeps) {
       throw error;
     });
     accepted.session = { privacyMode: project.privacyMode, ...visitor };
+    accepted.fold = {
+      deviceType: visitor.segment?.deviceType ?? '',
+      browser: visitor.segment?.browser ?? '',
+      voxelMm: voxelSizeOf(scene.voxelSizeMm, scene.bounds),
+      visitorHashTtlMs: (project.hashRotationHours ?? deps.config.hashRotationHours) * 3_600_000,
+    };
     const result = await deps.buffer.write(accepted).catch(() => {
       deps.visitors.notStored(sessionKey);
       throw unavailable();

@@ -1,0 +1,99 @@
+/**
+ * Frame performance per scene, hour and segment (device type, browser family), from `perf`
+ * windows (about one per second of rendering):
+ * - frame time: each window adds its `frames` at its median frame time (a frame-weighted
+ *   distribution of window medians), answered in ms;
+ * - FPS: each window adds one at `frames × 1000 / windowMs`;
+ * - draw calls and triangles: each window adds one at its figure;
+ * - windows, frames and long frames (over 50 ms) are summed.
+ *
+ * Read: `GET /api/v1/performance`, filtered by `deviceType`/`browser`, split by `groupBy`.
+ */
+import type { VantageEvent } from '@vantage/sdk-core/schema';
+import type { QueryParams } from '../http/cursor.js';
+import type { Store } from '../storage/types.js';
+import type { Percentiles } from './buckets.js';
+import { defineRollup, sum } from './define.js';
+import { addToHistogram, histogramRollup, readHistograms, type GroupBy } from './histograms.js';
+import { choiceParam, windowWhere, type AggregateQuery } from './params.js';
+import type { Aggregate } from './types.js';
+
+/** Sums per (project, scene, hour, device type, browser). */
+export const perfTotalsRollup = defineRollup({
+  table: 'agg_perf_totals',
+  bucket: 'hour',
+  keys: { deviceType: 'text', browser: 'text' },
+  values: { windows: sum(), frames: sum(), longFrames: sum() },
+});
+
+const segment: [string, string] = ['', ''];
+const totals = [0, 0, 0];
+
+/** The performance aggregate. */
+export const performance: Aggregate = {
+  name: 'performance',
+  rollups: [perfTotalsRollup, histogramRollup],
+  foldEvent(e: VantageEvent, ctx, acc) {
+    if (e.type !== 'perf') return;
+    segment[0] = ctx.deviceType;
+    segment[1] = ctx.browser;
+    totals[0] = 1;
+    totals[1] = e.frames;
+    totals[2] = e.longFrames;
+    acc.add(perfTotalsRollup, ctx.projectId, ctx.sceneId, e.t, segment, totals);
+    addToHistogram(acc, ctx, e.t, 'frame_us', e.p50Us, e.frames);
+    if (e.windowMs > 0) addToHistogram(acc, ctx, e.t, 'fps', (e.frames * 1000) / e.windowMs);
+    addToHistogram(acc, ctx, e.t, 'draw_calls', e.drawCalls);
+    addToHistogram(acc, ctx, e.t, 'triangles', e.triangles);
+  },
+};
+
+/** One segment of the answer. */
+export interface PerformanceGroup {
+  deviceType: string | null;
+  browser: string | null;
+  windows: number;
+  frames: number;
+  longFrames: number;
+  frameMs: Percentiles | null;
+  fps: Percentiles | null;
+  drawCalls: Percentiles | null;
+  triangles: Percentiles | null;
+}
+
+/** Parse `groupBy`. */
+export function groupByParam(query: QueryParams): GroupBy {
+  return choiceParam(query, 'groupBy', ['none', 'deviceType', 'browser'] as const, 'none');
+}
+
+/** `GET /api/v1/performance`. */
+export async function readPerformance(store: Store, q: AggregateQuery, query: QueryParams): Promise<{ groups: PerformanceGroup[] }> {
+  const groupBy = groupByParam(query);
+  const histograms = await readHistograms(store, q, ['frame_us', 'fps', 'draw_calls', 'triangles'], groupBy, { frame_us: 0.001 });
+  const { where, params } = windowWhere(q, 'hour');
+  let filter = where;
+  if (q.deviceType !== null) filter += ` AND device_type = $${params.push(q.deviceType)}`;
+  if (q.browser !== null) filter += ` AND browser = $${params.push(q.browser)}`;
+  const seg = groupBy === 'deviceType' ? 'device_type' : groupBy === 'browser' ? 'browser' : "''";
+  const rows = await store.query<{ seg: string; windows: number; frames: number; long_frames: number }>(
+    `SELECT ${seg} AS seg, sum(windows)::float8 AS windows, sum(frames)::float8 AS frames, sum(long_frames)::float8 AS long_frames
+       FROM agg_perf_totals WHERE ${filter} GROUP BY 1`,
+    params,
+  );
+  const bySeg = new Map(rows.map((r) => [r.seg || null, r]));
+  const groups = histograms.map((h) => {
+    const t = bySeg.get(groupBy === 'deviceType' ? h.deviceType : groupBy === 'browser' ? h.browser : null);
+    return {
+      deviceType: h.deviceType,
+      browser: h.browser,
+      windows: Number(t?.windows ?? 0),
+      frames: Number(t?.frames ?? 0),
+      longFrames: Number(t?.long_frames ?? 0),
+      frameMs: h.percentiles.frame_us ?? null,
+      fps: h.percentiles.fps ?? null,
+      drawCalls: h.percentiles.draw_calls ?? null,
+      triangles: h.percentiles.triangles ?? null,
+    };
+  });
+  return { groups };
+}
