@@ -2,7 +2,9 @@
  * A load worker of the aggregates benchmark, forked by `aggregates.ts`: sends copies of the
  * simulated sessions ({@link copyBatch}) as msgpack to the collector, each copy from its own
  * visitor (`X-Forwarded-For`, `User-Agent`), `concurrency` requests in flight over kept-alive
- * sockets, until it has sent `events` events or its time is up. Loopback only.
+ * sockets, until it has sent `events` events or its time is up. Like the SDK, it sends a batch
+ * again after a 429, a 5xx or a network error (with backoff, a few times); those answers are
+ * counted. Loopback only.
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -37,17 +39,25 @@ export interface AggregateLoadReport {
   /** 2xx answers, and the sum of their `accepted`. */
   readonly ok: number;
   readonly acceptedEvents: number;
-  /** Failed requests by HTTP status or `timeout` / `network`. */
+  /** Batches given up on, by their last answer: HTTP status or `timeout` / `network`. */
   readonly errors: Record<string, number>;
+  /** Answers that made the worker send a batch again, by HTTP status or `timeout` / `network`. */
+  readonly retried: Record<string, number>;
   readonly elapsedMs: number;
   /** When the first request went out and the last answer came (epoch ms), to time all workers together. */
   readonly startedAt: number;
   readonly endedAt: number;
+  /** CPU time of this worker over its run (user + system, ms). */
+  readonly cpuMs: number;
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
   /** Session copies started. */
   readonly sessionCopies: number;
 }
+
+/** Sends of one batch at most, and the first wait before sending it again (ms, doubling, jittered). */
+const ATTEMPTS = 6;
+const BACKOFF_MS = 100;
 
 interface Outgoing {
   readonly body: Uint8Array;
@@ -109,6 +119,18 @@ serveOneJob<AggregateLoadJob, AggregateLoadReport>(async (job) => {
       req.end(item.body);
     });
 
+  /** Send a batch, again after a retryable answer (as the SDK does), up to {@link ATTEMPTS} times. */
+  const deliver = async (item: Outgoing) => {
+    for (let attempt = 1; ; attempt++) {
+      const answer = await send(item);
+      latencies.push(answer.ms);
+      const retryable = typeof answer.status !== 'number' || answer.status === 429 || answer.status >= 500;
+      if (!retryable || attempt === ATTEMPTS) return answer;
+      retried[String(answer.status)] = (retried[String(answer.status)] ?? 0) + 1;
+      await new Promise((r) => setTimeout(r, BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random())));
+    }
+  };
+  const retried: Record<string, number> = {};
   const started = { copies: 0 };
   const source = outgoing(job, started);
   const latencies: number[] = [];
@@ -118,6 +140,7 @@ serveOneJob<AggregateLoadJob, AggregateLoadReport>(async (job) => {
   let queued = 0;
   let ok = 0;
   let acceptedEvents = 0;
+  const cpuBefore = process.cpuUsage();
   const startedAt = Date.now();
   const start = performance.now();
   const deadline = start + job.maxMs;
@@ -125,10 +148,9 @@ serveOneJob<AggregateLoadJob, AggregateLoadReport>(async (job) => {
     while (queued < job.events && performance.now() < deadline) {
       const item = source.next().value as Outgoing;
       queued += item.events;
-      const answer = await send(item);
+      const answer = await deliver(item);
       requests++;
       events += item.events;
-      latencies.push(answer.ms);
       if (typeof answer.status === 'number' && answer.status >= 200 && answer.status < 300) {
         ok++;
         acceptedEvents += answer.accepted;
@@ -148,9 +170,11 @@ serveOneJob<AggregateLoadJob, AggregateLoadReport>(async (job) => {
     ok,
     acceptedEvents,
     errors,
+    retried,
     elapsedMs: performance.now() - start,
     startedAt,
     endedAt: Date.now(),
+    cpuMs: ((u) => (u.user + u.system) / 1000)(process.cpuUsage(cpuBefore)),
     latencyP50Ms: percentile(latencies, 0.5),
     latencyP99Ms: percentile(latencies, 0.99),
     sessionCopies: started.copies,

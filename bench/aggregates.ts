@@ -18,6 +18,8 @@ import { SPREAD_MS, type TrafficSession } from './aggregates-traffic.js';
 import type { Cleanup } from './cleanup.js';
 import { startCollectorProcess, type CollectorProcess } from './collector-process.js';
 import { createDatabase } from './database-counts.js';
+import { cpuBetween, takeCpuSnapshot, type CpuUsage } from './cpu-usage.js';
+import { postgresCpuMs, postmasterPid } from './postgres-cpu.js';
 import { forkBenchModule, type ExitStatus } from './processes.js';
 import { aggregateQueries, baselineQuery, measureQueries, QUERY_P95_GOAL_MS, type QueryLatency, type QuerySpec } from './query-latency.js';
 import { accountStorage, measureTables, type StorageAccount } from './storage-bytes.js';
@@ -51,7 +53,16 @@ export interface AggregateIngest {
   readonly acceptedEvents: number;
   readonly eventsPerSecond: number;
   readonly sessionCopies: number;
+  /** Batches given up on after retries, by last answer. */
   readonly errors: Record<string, number>;
+  /** Answers after which a batch was sent again (429, 5xx, network), by status. */
+  readonly retried: Record<string, number>;
+  /** CPU time during the ingest (load-generator start-up included): the collector's, and the whole machine's busy time. */
+  readonly cpu: CpuUsage;
+  /** PostgreSQL's CPU time during the ingest (ms; its processes that exited meanwhile not counted), or null. */
+  readonly postgresCpuMs: number | null;
+  /** The collector's CPU time per accepted event (µs). */
+  readonly collectorCpuPerEventUs: number;
   readonly perWorker: readonly AggregateLoadReport[];
 }
 
@@ -129,12 +140,14 @@ async function prepareProject(collector: CollectorProcess, scenes: readonly stri
   return id;
 }
 
-async function ingest(collector: CollectorProcess, traffic: readonly TrafficSession[], options: AggregatesOptions): Promise<AggregateIngest> {
+async function ingest(collector: CollectorProcess, postmaster: number | null, traffic: readonly TrafficSession[], options: AggregatesOptions): Promise<AggregateIngest> {
   const lastSentAt = Math.max(...traffic.flatMap((s) => s.batches.map((b) => b.sentAt)));
   const shiftMs = Date.now() - lastSentAt;
   const share = Math.ceil(options.events / options.workers);
   const workers = Array.from({ length: options.workers }, (_, i) => forkBenchModule(`aggregates load generator ${i + 1}`, './aggregates-load-worker.ts'));
   const stops = workers.map((w) => options.cleanup.defer(`stop ${w.name}`, () => w.stop(5_000)));
+  const before = takeCpuSnapshot(collector.child.pid);
+  const postgresBefore = postgresCpuMs(postmaster);
   try {
     const reports = await Promise.all(
       workers.map(async (worker, i) => {
@@ -151,10 +164,15 @@ async function ingest(collector: CollectorProcess, traffic: readonly TrafficSess
         return unwrapAnswer(worker.name, await worker.ask<WorkerAnswer<AggregateLoadReport>>(job, options.maxIngestMs + 120_000));
       }),
     );
+    const cpu = cpuBetween(before, takeCpuSnapshot(collector.child.pid));
+    const postgresAfter = postgresCpuMs(postmaster);
     const elapsedMs = Math.max(...reports.map((r) => r.endedAt)) - Math.min(...reports.map((r) => r.startedAt));
     const sum = (f: (r: AggregateLoadReport) => number) => reports.reduce((n, r) => n + f(r), 0);
-    const errors: Record<string, number> = {};
-    for (const r of reports) for (const [k, n] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + n;
+    const merge = (pick: (r: AggregateLoadReport) => Record<string, number>) => {
+      const out: Record<string, number> = {};
+      for (const r of reports) for (const [k, n] of Object.entries(pick(r))) out[k] = (out[k] ?? 0) + n;
+      return out;
+    };
     const acceptedEvents = sum((r) => r.acceptedEvents);
     return {
       requestedEvents: options.events,
@@ -166,7 +184,11 @@ async function ingest(collector: CollectorProcess, traffic: readonly TrafficSess
       acceptedEvents,
       eventsPerSecond: (acceptedEvents * 1000) / elapsedMs,
       sessionCopies: sum((r) => r.sessionCopies),
-      errors,
+      errors: merge((r) => r.errors),
+      retried: merge((r) => r.retried),
+      cpu,
+      postgresCpuMs: postgresBefore === null || postgresAfter === null ? null : postgresAfter - postgresBefore,
+      collectorCpuPerEventUs: cpu.serverMs === null || acceptedEvents === 0 ? Number.NaN : (cpu.serverMs * 1000) / acceptedEvents,
       perWorker: reports,
     };
   } finally {
@@ -210,12 +232,21 @@ export async function runAggregates(options: AggregatesOptions): Promise<Aggrega
         `ingesting ${options.events.toLocaleString('en-US')} events: ${options.workers} load generators × ${options.concurrency} requests in flight, ` +
           `each copy of a session from its own visitor, times spread over the last ${(SPREAD_MS / 86_400_000).toFixed(2)} days (at most ${Math.round(options.maxIngestMs / 1000)} s)`,
       );
-      const load = await ingest(collector, traffic, options);
+      const load = await ingest(collector, await postmasterPid(databaseUrl), traffic, options);
       options.progress(
         `  ${load.acceptedEvents.toLocaleString('en-US')} events accepted in ${(load.elapsedMs / 1000).toFixed(1)} s: ${Math.round(load.eventsPerSecond).toLocaleString('en-US')} events/s, ` +
           `${load.requests.toLocaleString('en-US')} requests, ${load.sessionCopies.toLocaleString('en-US')} sessions`,
       );
-      if (Object.keys(load.errors).length > 0) problems.push(`ingest: failed requests ${JSON.stringify(load.errors)}`);
+      const c = load.cpu;
+      const generators = load.perWorker.reduce((n, r) => n + r.cpuMs, 0);
+      const share = (ms: number | null) => (ms === null ? 'n/a' : `${((100 * ms) / c.wallMs).toFixed(0)} %`);
+      options.progress(
+        `  CPU (of ${c.cores} cores = ${c.cores * 100} %): collector ${share(c.serverMs)}, PostgreSQL ${share(load.postgresCpuMs)}, load generators ${share(generators)}, ` +
+          `other processes ${share(c.machineBusyMs - (c.serverMs ?? 0) - (load.postgresCpuMs ?? 0) - generators)}, ` +
+          `idle ${share(c.cores * c.wallMs - c.machineBusyMs)}; collector ${load.collectorCpuPerEventUs.toFixed(1)} µs CPU/event`,
+      );
+      if (Object.keys(load.retried).length > 0) problems.push(`ingest: answers that made the load generators send a batch again ${JSON.stringify(load.retried)}`);
+      if (Object.keys(load.errors).length > 0) problems.push(`ingest: batches given up on after retries ${JSON.stringify(load.errors)}`);
       if (load.acceptedEvents !== load.sentEvents) problems.push(`ingest: ${load.sentEvents - load.acceptedEvents} of ${load.sentEvents} sent events were not accepted`);
 
       options.progress('VACUUM ANALYZE, then the size of every table');
