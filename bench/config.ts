@@ -37,7 +37,7 @@ export interface BenchConfig {
   aggWorkers: number;
   /** `BENCH_AGG_CONCURRENCY`: requests in flight per load-generator process; default 24. */
   aggConcurrency: number;
-  /** `BENCH_AGG_SECONDS`: longest that ingest may take; it stops there with what it has (s); default 1800. */
+  /** `BENCH_AGG_SECONDS`: longest that ingest may take; it stops there with what it has (s); default 3600. */
   aggMaxSeconds: number;
   /** `BENCH_AGG_ROUNDS`: timed requests of every query (one round asks each query once); default 300. */
   aggRounds: number;
@@ -87,7 +87,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     aggSessions: number(env, 'BENCH_AGG_SESSIONS', 300, 5, 20_000, true),
     aggWorkers: number(env, 'BENCH_AGG_WORKERS', 2, 1, 16, true),
     aggConcurrency: number(env, 'BENCH_AGG_CONCURRENCY', 24, 1, 512, true),
-    aggMaxSeconds: number(env, 'BENCH_AGG_SECONDS', 1800, 10, 86_400, false),
+    aggMaxSeconds: number(env, 'BENCH_AGG_SECONDS', 3600, 10, 86_400, false),
     aggRounds: number(env, 'BENCH_AGG_ROUNDS', 300, 1, 100_000, true),
     aggWarmupRounds: number(env, 'BENCH_AGG_WARMUP_ROUNDS', 20, 0, 10_000, true),
   };
