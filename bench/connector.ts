@@ -123,11 +123,14 @@ async function measureWith(options: { framesPerRun: number; rounds: number; clea
           { grid: 10, unlit: true, size: [320, 240] as [number, number], track, client: { endpoint: collector.url, key: pk, sceneId: scene, flushIntervalMs: 1000 }, tuning: { visibilityWindowMs: 2000, resourceIntervalMs: 2000 } },
         );
         if (!(await tab.page.evaluate(() => crossOriginIsolated))) throw new Error('the bench page is not cross-origin isolated: its timer would be coarse');
-        await tab.page.evaluate(() => window.vantageThree.measure(10));
         let measuring = true;
         const input = wiggle(tab.page, () => !measuring);
         const orbit = tab.page.evaluate(() => window.vantageThree.orbit(3600, 600_000));
         void orbit.catch(() => undefined);
+        // Warm up under the same input and orbit as the measured frames, so what is measured is
+        // the steady per-frame cost, not the first calls of each code path being compiled (both
+        // pages, with and without the connector, warm up alike).
+        await tab.page.evaluate(() => window.vantageThree.measure(30));
         const queuedBefore = track ? (await tab.page.evaluate(() => window.vantageThree.stats())).queuedTotal : 0;
         const m = await tab.page.evaluate((n) => window.vantageThree.measure(n), options.framesPerRun);
         measuring = false;

@@ -5,6 +5,7 @@
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { AGGREGATE_EVENTS_GOAL, type AggregatesResult } from './aggregates.js';
 import { BUNDLE_GOAL_BYTES, DEMO_WIRE_GOAL_BYTES, FRAME_COST_GOAL_MS, type ConnectorBenchResult } from './connector.js';
+import { SEEK_GOAL_MS, type ReplayBenchResult } from './replay.js';
 import type { DecodeValidateResult } from './decode-validate.js';
 import { serverCpuPerEventUs, type ServerRun } from './ingest.js';
 import { ratio } from './stats.js';
@@ -167,6 +168,15 @@ export function connectorRows(c: ConnectorBenchResult): TableRow[] {
     }),
   );
   return rows;
+}
+
+/** The rows for replay seeking (ms) in a simulated one-hour session. */
+export function replayRows(r: ReplayBenchResult): TableRow[] {
+  const goal = { text: `< ${SEEK_GOAL_MS} ms`, met: () => r.seek.maxMs < SEEK_GOAL_MS };
+  return [
+    row(`replay seek anywhere in a ${r.sessionMinutes}-min session (ms, p95; max ${r.seek.maxMs.toFixed(3)})`, r.seek.p95Ms, r.replayFromStart.p95Ms, 'replay from the start, p95', 4, goal),
+    row(`replay index build, ${r.events.toLocaleString('en-US')} events (ms)`, r.buildMs, r.fullReplayMs, 'one replay start to end, no keyframes', 1),
+  ];
 }
 
 /**

@@ -10,7 +10,8 @@
  *    must be in the database afterwards;
  * 4. the three.js connector in Chromium: per-frame cost on 1,000 meshes against the same page
  *    without it, wire bytes per event of a recorded demo session, the gzipped single-file build;
- * 5. the aggregates (issue 5): 10 million simulated events ingested on a fresh PostgreSQL server,
+ * 5. replay seeking in a simulated one-hour session against replaying from the start;
+ * 6. the aggregates (issue 5): 10 million simulated events ingested on a fresh PostgreSQL server,
  *    then storage bytes per event and the p50/p95 of every aggregate query next to a trivial
  *    authenticated route (`BENCH_AGG_EVENTS=0` skips it).
  *
@@ -29,7 +30,8 @@ import { runAggregates, type AggregatesResult } from './aggregates.js';
 import { runIngest } from './ingest.js';
 import { killAllChildren } from './processes.js';
 import { measureConnector, type ConnectorBenchResult } from './connector.js';
-import { aggregateRows, connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, tableCaption, wireSizeRows } from './report.js';
+import { measureReplay } from './replay.js';
+import { aggregateRows, connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, replayRows, tableCaption, wireSizeRows } from './report.js';
 import { BATCH_EVENTS, simulateBatches } from './sample.js';
 import { ratio } from './stats.js';
 import { CONTENDER_NAMES } from './worker-protocol.js';
@@ -129,9 +131,13 @@ async function main(config: BenchConfig): Promise<number> {
     log();
   }
 
+  log('5. Replay seeking (the player core in Node, a simulated one-hour session)');
+  const replay = measureReplay({ seed: config.seed, progress: (line) => log(`  ${line}`) });
+  log();
+
   let aggregates: AggregatesResult | null = null;
   if (config.aggEvents > 0) {
-    log(`5. Aggregates: ${config.aggEvents.toLocaleString('en-US')} simulated events on PostgreSQL, then storage per event and query latency`);
+    log(`6. Aggregates: ${config.aggEvents.toLocaleString('en-US')} simulated events on PostgreSQL, then storage per event and query latency`);
     aggregates = await runAggregates({
       events: config.aggEvents,
       sessions: config.aggSessions,
@@ -161,6 +167,7 @@ async function main(config: BenchConfig): Promise<number> {
     ...decodeValidateRows(decodeValidate),
     ...ingestRows(ingest),
     ...(connector ? connectorRows(connector) : []),
+    ...replayRows(replay),
     ...(aggregates ? aggregateRows(aggregates, shortIngestRate) : []),
   ];
   const caption = tableCaption(
@@ -180,6 +187,7 @@ async function main(config: BenchConfig): Promise<number> {
     decodeValidate,
     ingest,
     connector,
+    replay,
     aggregates,
     table: rows,
     problems,

@@ -29,6 +29,9 @@ function configVariables(): Set<string> {
 }
 
 interface ComposeService {
+  profiles?: string[];
+  image?: string;
+  volumes?: string[];
   environment?: Record<string, string>;
   ports?: string[];
   depends_on?: Record<string, { condition?: string }>;
@@ -50,7 +53,8 @@ async function composeConfig(): Promise<{ services: Record<string, ComposeServic
 describe('compose.yaml', () => {
   it('is valid Compose, with PostgreSQL healthy before the collector, which uses it through DATABASE_URL', async () => {
     const { services } = await composeConfig();
-    expect(Object.keys(services).sort()).toEqual(['collector', 'postgres']);
+    const byDefault = Object.entries(services).filter(([, s]) => !s.profiles?.length).map(([name]) => name);
+    expect(byDefault.sort()).toEqual(['collector', 'postgres']);
     const collector = services.collector ?? {};
     expect(collector.environment?.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\/\w+$/);
     expect(collector.environment?.HOST).toBe('0.0.0.0');
@@ -68,8 +72,26 @@ describe('compose.yaml', () => {
   it('sets only variables the collector reads', async () => {
     const { services } = await composeConfig();
     const known = configVariables();
-    const unknown = Object.keys(services.collector?.environment ?? {}).filter((name) => !known.has(name));
-    expect(unknown).toEqual([]);
+    for (const name of ['collector', 'collector-a', 'collector-b']) {
+      const unknown = Object.keys(services[name]?.environment ?? {}).filter((variable) => !known.has(variable));
+      expect([name, unknown]).toEqual([name, []]);
+    }
+  });
+
+  it('has a citus profile: a coordinator, two workers, two collectors on the coordinator behind a load balancer', async () => {
+    const { services } = await composeConfig();
+    const citus = Object.entries(services).filter(([, s]) => s.profiles?.includes('citus')).map(([name]) => name);
+    expect(citus.sort()).toEqual(['balancer', 'citus-coordinator', 'citus-setup', 'citus-worker-1', 'citus-worker-2', 'collector-a', 'collector-b']);
+    for (const name of ['collector-a', 'collector-b']) {
+      expect(services[name]?.environment?.DATABASE_URL).toMatch(/@citus-coordinator:5432\/vantage$/);
+      expect(services[name]?.environment?.TRUST_PROXY).toBe('1');
+    }
+    expect(services['citus-coordinator']?.image).toMatch(/^citusdata\/citus:/);
+    expect(services['collector-a']?.depends_on?.['citus-setup']?.condition).toBe('service_completed_successfully');
+    const nginx = await read('deploy/collectors.nginx.conf');
+    expect(nginx).toContain('server collector-a:7315');
+    expect(nginx).toContain('server collector-b:7315');
+    expect(services.balancer?.volumes?.join(' ')).toContain('collectors.nginx.conf');
   });
 });
 

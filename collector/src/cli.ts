@@ -7,6 +7,8 @@
 import { parseArgs } from 'node:util';
 import { OPT_IN_CHANNELS } from '@vantage/sdk-core/schema';
 import { ConfigError, loadConfig, type Config, type PrivacyMode } from './config.js';
+import { reclassifyTrafficSources, TRAFFIC_RULES_VERSION } from './aggregates/traffic-source.js';
+import { createOperator, generatePassword, OperatorError } from './operators/operators.js';
 import { serve } from './main.js';
 import { formatRetentionReport } from './retention/format.js';
 import { tryRetentionLock } from './retention/lock.js';
@@ -35,6 +37,8 @@ Commands:
   scenes list           list a project's scenes and their capture flags
   scenes set            switch a scene's opt-in channels, sampling, model URL, voxel size, bounds
   retention run         delete data past its retention now (the collector's job does it on a schedule)
+  users create          create a dashboard operator for a project
+  sources reclassify    re-classify kept sessions' traffic sources with the current rules
 
 Run "vantage <command> --help" for a command's options. Configuration is read from the
 environment (PORT, HOST, DATABASE_URL, VANTAGE_DATA_DIR, ...; see the README).`,
@@ -94,6 +98,18 @@ prints the result. Channels: mesh_visibility, hover_dwell, gaze, resource_sample
 (the always-on channels cannot be switched off). Bounds are in scene units (metres); write
 --bounds=-1,0,-1,1,2,1 with "=" when the first number is negative. Running
 collectors apply the change within 5 seconds (their settings cache lifetime).`,
+  'users create': `Usage: vantage users create --email <address> --project <id> [--role admin|viewer]
+
+Creates a dashboard operator who belongs to the project (or adds the project to an existing
+operator, keeping its password). The password is VANTAGE_OPERATOR_PASSWORD when set (12 to 1024
+characters), else generated and printed once. admin may change settings and keys; viewer reads.
+Passwords are stored as scrypt hashes.`,
+  'sources reclassify': `Usage: vantage sources reclassify --project <id>
+
+Re-classifies the traffic source of the project's sessions that were classified by an earlier
+version of the rules (from the URL utm_* and referrer origin they kept), and moves their counts in
+the traffic-sources aggregate accordingly. Sessions past retention_days are gone; their hours keep
+the classification they had.`,
   'retention run': `Usage: vantage retention run [--dry-run] [--project <id>]
 
 Deletes what has outlived its retention, as the collector's retention job does every
@@ -133,7 +149,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
  * runs beside one; a dry run writes nothing and needs no lock.
  */
 async function retentionRun(config: Config, store: Store, projectId: string | undefined, dryRun: boolean): Promise<RetentionReport> {
-  const options = { dryRun, projectId, actor: 'cli', dlqRetentionDays: config.dlqRetentionDays };
+  const options = { dryRun, projectId, actor: 'cli', dlqRetentionDays: config.dlqRetentionDays, hashRotationHours: config.hashRotationHours };
   if (dryRun) return runRetention(store, options);
   const lock = await tryRetentionLock(store, config.databaseUrl);
   if (!lock) return { ...emptyReport(new Date(), { dryRun, batchSize: DEFAULT_BATCH_SIZE, dlqRetentionDays: config.dlqRetentionDays }), skipped: 'locked' };
@@ -202,7 +218,7 @@ function flagValue(raw: string, nullWord: string): unknown {
 async function run(argv: string[]): Promise<number> {
   const words = argv.filter((a) => !a.startsWith('-'));
   const [first, second] = words;
-  const command = first === 'projects' || first === 'keys' || first === 'retention' || first === 'scenes' ? `${first} ${second ?? ''}`.trim() : first ?? 'serve';
+  const command = first === 'projects' || first === 'keys' || first === 'retention' || first === 'scenes' || first === 'sources' || first === 'users' ? `${first} ${second ?? ''}`.trim() : first ?? 'serve';
   if (argv.includes('--help') || argv.includes('-h')) {
     out((first === undefined ? HELP.main : HELP[command]) ?? HELP.main ?? '');
     return 0;
@@ -230,6 +246,8 @@ async function run(argv: string[]): Promise<number> {
       'model-url': { type: 'string' },
       'voxel-size-mm': { type: 'string' },
       bounds: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
     },
   });
   if (command === 'serve') {
@@ -247,6 +265,7 @@ async function run(argv: string[]): Promise<number> {
         }
         out(`Created the demo project "${demo.project.name}" (${demo.project.id}). Keys, shown once:`);
         for (const key of demo.keys) out(`  ${key.kind === 'pk' ? 'publishable' : 'secret     '} ${key.token}`);
+        out(`Dashboard sign-in, shown once: ${demo.operator.email} / ${demo.operator.password}`);
         return 0;
       });
     case 'projects create': {
@@ -390,6 +409,44 @@ async function run(argv: string[]): Promise<number> {
         const report = await retentionRun(config, store, projectId, dryRun);
         for (const line of formatRetentionReport(report)) out(line);
         return report.skipped ? 1 : 0;
+      });
+    }
+    case 'users create': {
+      const projectIds = (values.project ? [values.project] : []).map((p) => requireUuid(p, '--project'));
+      if (projectIds.length === 0) throw new UsageError('users create needs --project <id>');
+      const role = values.role ?? 'admin';
+      if (role !== 'admin' && role !== 'viewer') throw new UsageError('--role must be admin or viewer');
+      const given = process.env.VANTAGE_OPERATOR_PASSWORD;
+      const password = given && given !== '' ? given : generatePassword();
+      return withStore(config, async (store) => {
+        for (const id of projectIds) {
+          if (!(await getProject(store, id))) {
+            process.stderr.write(`vantage: no project ${id}\n`);
+            return 1;
+          }
+        }
+        try {
+          const { operator, created } = await createOperator(store, { email: String(values.email ?? ''), password, projects: projectIds.map((id) => ({ id, role })) }, 'cli');
+          out(`${created ? 'created' : 'updated'} operator ${operator.email} (${operator.id}): ${operator.projects.map((p) => `${p.name} as ${p.role}`).join(', ')}`);
+          if (created && !given) out(`password, shown once: ${password}`);
+          if (!created) out('the existing password is unchanged');
+          return 0;
+        } catch (error) {
+          if (error instanceof OperatorError) throw new UsageError(error.message);
+          throw error;
+        }
+      });
+    }
+    case 'sources reclassify': {
+      const projectId = requireUuid(values.project, '--project');
+      return withStore(config, async (store) => {
+        if (!(await getProject(store, projectId))) {
+          process.stderr.write(`vantage: no project ${projectId}\n`);
+          return 1;
+        }
+        const n = await reclassifyTrafficSources(store, projectId);
+        out(`${n} session${n === 1 ? '' : 's'} re-classified with traffic rules version ${TRAFFIC_RULES_VERSION}`);
+        return 0;
       });
     }
     default:

@@ -21,6 +21,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
       'Its keys are shown this once; keep them:',
       `  publishable key (browsers): ${pk?.token}`,
       `  secret key (servers):       ${sk?.token}`,
+      `Operator sign-in (POST /api/v1/auth/sign-in), shown once: ${collector.demo.operator.email} / ${collector.demo.operator.password}`,
       '',
     );
   }

@@ -18,6 +18,7 @@ import { openStore } from './storage/index.js';
 import type { Store } from './storage/types.js';
 import { createKeyResolver } from './tenants/key-resolver.js';
 import { createTenantCache } from './tenants/project-cache.js';
+import { createOperator, generatePassword } from './operators/operators.js';
 import { demoPageStatements, hasDemoPage } from './tenants/demo-page.js';
 import { createProject, listProjects, type CreatedKey, type Project } from './tenants/projects.js';
 
@@ -27,8 +28,11 @@ export interface RunningCollector {
   url: string;
   server: Server;
   deps: AppDeps;
-  /** The demo project and its keys when this start created them (first start on an empty store). */
-  demo: { project: Project; keys: CreatedKey[] } | null;
+  /**
+   * The demo project and its keys when this start created them (first start on an empty store),
+   * with the dashboard operator created for it and its password (shown once).
+   */
+  demo: { project: Project; keys: CreatedKey[]; operator: { email: string; password: string } } | null;
   /** `<url>/demo` when the store has a demo page (its first start created it), else null. */
   demoUrl: string | null;
   /** The retention job, started after listen (`runNow()` runs it at once). */
@@ -62,6 +66,7 @@ export function createDeps(config: Config, store: Store, log: Logger): AppDeps {
       // Two flushes overlap on PostgreSQL: one builds and sends while the other waits for its
       // commit (measured with npm run bench; more than two queue on the rollup rows' locks).
       concurrency: store.kind === 'postgres' ? 2 : 1,
+      rawStreams: config.rawSessionRetention,
       onError: (error) => log.error({ err: error }, 'write buffer flush failed'),
     }),
   };
@@ -72,16 +77,23 @@ export function createDeps(config: Config, store: Store, log: Logger): AppDeps {
  * publishable key is kept in clear for the demo page (`GET /demo`, see `tenants/demo-page.ts`)
  * in the same transaction, so there is never a demo project without its page.
  */
-export async function ensureDemoProject(config: Config, store: Store): Promise<{ project: Project; keys: CreatedKey[] } | null> {
+export async function ensureDemoProject(config: Config, store: Store): Promise<RunningCollector['demo']> {
   if ((await listProjects(store)).length > 0) return null;
   const origins = [`http://127.0.0.1:${config.port}`, `http://localhost:${config.port}`];
-  return createProject(
+  const created = await createProject(
     store,
     { name: 'Demo project', privacyMode: config.privacyMode, retentionDays: config.retentionDays, allowedOrigins: origins },
     'system',
     (projectId, keys) => demoPageStatements(projectId, keys.pk, 'system'),
   );
+  // The first operator, so the dashboard can be signed in to at once.
+  const operator = { email: DEMO_OPERATOR_EMAIL, password: generatePassword() };
+  await createOperator(store, { ...operator, projects: [{ id: created.project.id, role: 'admin' }] }, 'system');
+  return { ...created, operator };
 }
+
+/** The dashboard operator the first start creates for the demo project. */
+export const DEMO_OPERATOR_EMAIL = 'admin@vantage.local';
 
 /** Start a collector with `config`. */
 export async function startCollector(config: Config, options: StartOptions = {}): Promise<RunningCollector> {

@@ -55,10 +55,15 @@ export class Accumulator {
     return n;
   }
 
-  /** The rollups with rows, and their rows as JSON for `jsonb_to_recordset`. */
+  /**
+   * The rollups with rows, and their rows as JSON for `jsonb_to_recordset`, in table-name order
+   * whatever order events came in: every flush then writes (and locks) the tables it shares with
+   * another in the same order, so two flushes never wait on each other in a cycle.
+   */
   payloads(): Array<{ rollup: Rollup; json: string }> {
     const out: Array<{ rollup: Rollup; json: string }> = [];
-    for (const [rollup, rows] of this.tables) {
+    const tables = [...this.tables].sort(([a], [b]) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
+    for (const [rollup, rows] of tables) {
       if (rows.size === 0) continue;
       const list: Record<string, unknown>[] = [];
       for (const row of rows.values()) {

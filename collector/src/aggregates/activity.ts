@@ -19,7 +19,11 @@ import { addToHistogram, histogramRollup, readHistograms } from './histograms.js
 import { choiceParam, windowWhere, type AggregateQuery } from './params.js';
 import type { Aggregate } from './types.js';
 
-/** Distinct visitor hashes per (project, scene, day), with when each was last seen (epoch ms). */
+/**
+ * Distinct visitor hashes per (project, scene, day), with when each was last seen (epoch ms).
+ * Each hash is also kept under the scene id {@link ALL_SCENES}, so a project's visitors over
+ * every scene are distinct visitors too, not a sum over scenes (scene ids are never empty).
+ */
 export const visitorHashRollup = defineRollup({
   table: 'agg_visitor_hashes',
   bucket: 'day',
@@ -35,6 +39,9 @@ export const dailyVisitorRollup = defineRollup({
   values: { visitors: sum() },
 });
 
+/** The scene id under which visitors of every scene are counted. */
+export const ALL_SCENES = '';
+
 const hashKey: [string] = [''];
 const seen: [number] = [0];
 
@@ -47,11 +54,21 @@ export const activity: Aggregate = {
     hashKey[0] = ctx.visitorHash;
     seen[0] = ctx.receivedAt;
     acc.add(visitorHashRollup, ctx.projectId, ctx.sceneId, ctx.receivedAt, hashKey, seen);
+    acc.add(visitorHashRollup, ctx.projectId, ALL_SCENES, ctx.receivedAt, hashKey, seen);
   },
   foldEvent(e: VantageEvent, ctx, acc) {
     if (e.type === 'session_end') addToHistogram(acc, ctx, e.t, 'session_ms', e.durationMs);
   },
 };
+
+/** The hashes {@link freezeVisitorDays} takes: `$1` project, `$2` now (epoch ms), `$3` salt lifetime (ms). */
+const FREEZABLE = `project_id = $1 AND (day < to_timestamp($2 / 1000.0) - interval '1 day 10 minutes' OR last_seen_ms < $2 - $3)`;
+
+/** How many hashes {@link freezeVisitorDays} would freeze now (a retention dry run). */
+export async function countFreezableVisitorHashes(store: Store, projectId: string, saltTtlMs: number, now = Date.now()): Promise<number> {
+  const rows = await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM agg_visitor_hashes WHERE ${FREEZABLE}`, [projectId, now, saltTtlMs]);
+  return Number(rows[0]?.n ?? 0);
+}
 
 /**
  * Replace the visitor hashes that can no longer recur by per-day counts, in one statement: a
@@ -63,9 +80,7 @@ export const activity: Aggregate = {
 export async function freezeVisitorDays(store: Store, projectId: string, saltTtlMs: number, now = Date.now()): Promise<number> {
   const rows = await store.query<{ n: number }>(
     `WITH gone AS (
-       DELETE FROM agg_visitor_hashes
-        WHERE project_id = $1
-          AND (day < to_timestamp($2 / 1000.0) - interval '1 day 10 minutes' OR last_seen_ms < $2 - $3)
+       DELETE FROM agg_visitor_hashes WHERE ${FREEZABLE}
        RETURNING project_id, scene_id, day
      ), counted AS (
        INSERT INTO agg_daily_visitors AS t (project_id, scene_id, day, visitors)
@@ -105,7 +120,8 @@ export async function readActivity(store: Store, q: AggregateQuery, query: Query
 }> {
   const interval = choiceParam(query, 'interval', INTERVALS, 'day');
   const hours = windowWhere(q, 'hour');
-  const days = windowWhere(q, 'day');
+  // Visitors: one scene's rows, or the all-scenes rows (never a sum over scenes).
+  const days = windowWhere({ ...q, scene: q.scene ?? ALL_SCENES }, 'day');
   const n = hours.params.length;
   const [events, visitors, durations] = await Promise.all([
     store.query<{ start: Date; type: string; n: number }>(
@@ -114,7 +130,7 @@ export async function readActivity(store: Store, q: AggregateQuery, query: Query
       [...hours.params, interval],
     ),
     store.query<{ start: Date; n: number }>(
-      `SELECT date_trunc($${n + 1}, day, 'UTC') AS start, sum(n)::float8 AS n FROM (
+      `SELECT date_trunc($${days.params.length + 1}, day, 'UTC') AS start, sum(n)::float8 AS n FROM (
          SELECT day, count(*) AS n FROM agg_visitor_hashes WHERE ${days.where} GROUP BY day
          UNION ALL
          SELECT day, sum(visitors) AS n FROM agg_daily_visitors WHERE ${days.where} GROUP BY day) v

@@ -94,6 +94,10 @@ const RULES: readonly Rule[] = [
     match: (i) => (i.utm.medium ? { source: i.refHost ?? '(not set)', medium: i.utm.medium, campaign: i.utm.campaign, confidence: 'medium' } : null),
   },
   {
+    id: 'webmail',
+    match: (i) => (i.refHost && WEBMAIL.test(i.refHost) ? { source: i.refHost, medium: 'email', campaign: i.utm.campaign, confidence: 'medium' } : null),
+  },
+  {
     id: 'search-engine',
     match: (i) => {
       const engine = lookup(i.refHost, SEARCH_ENGINES);
@@ -106,10 +110,6 @@ const RULES: readonly Rule[] = [
       const network = lookup(i.refHost, SOCIAL);
       return network ? { source: network, medium: 'social', campaign: i.utm.campaign, confidence: 'high' } : null;
     },
-  },
-  {
-    id: 'webmail',
-    match: (i) => (i.refHost && WEBMAIL.test(i.refHost) ? { source: i.refHost, medium: 'email', campaign: i.utm.campaign, confidence: 'medium' } : null),
   },
   {
     id: 'internal',
@@ -195,8 +195,51 @@ export async function readTrafficSources(store: Store, q: AggregateQuery): Promi
   const { where, params } = windowWhere(q, 'hour');
   const rows = await store.query<{ source: string; medium: string; n: number }>(
     `SELECT source, medium, sum(sessions)::float8 AS n FROM agg_traffic_sources WHERE ${where}
-      GROUP BY source, medium ORDER BY n DESC, source, medium`,
+      GROUP BY source, medium HAVING sum(sessions) > 0 ORDER BY n DESC, source, medium`,
     params,
   );
   return { sources: rows.map((r) => ({ source: r.source, medium: r.medium, sessions: Number(r.n) })) };
+}
+
+/**
+ * Re-classify the sessions a project still holds whose source was classified by other rules
+ * (another {@link TRAFFIC_RULES_VERSION}), from the URL and referrer origin they kept, and move
+ * their counts in the source rollup from the old (source, medium) to the new one in the same
+ * transaction. Sessions past `retention_days` are gone: their hours keep the old classification.
+ * Answers the number of sessions re-classified.
+ */
+export async function reclassifyTrafficSources(store: Store, projectId: string): Promise<number> {
+  const rows = await store.query<{ id: string; scene_id: string; url: string | null; referrer_origin: string | null; source: string | null; medium: string | null; first_event_ms: number | null; started_at: Date }>(
+    `SELECT id, scene_id, url, referrer_origin, source, medium, first_event_ms, started_at FROM sessions
+      WHERE project_id = $1 AND source IS NOT NULL AND source_rules_version IS DISTINCT FROM $2`,
+    [projectId, TRAFFIC_RULES_VERSION],
+  );
+  let changed = 0;
+  for (let i = 0; i < rows.length; i += 500) {
+    const statements = [];
+    for (const r of rows.slice(i, i + 500)) {
+      const next = classifyTrafficSource({ url: r.url, referrerOrigin: r.referrer_origin });
+      statements.push({
+        sql: `UPDATE sessions SET source = $3, medium = $4, campaign = $5, source_confidence = $6, source_rule = $7, source_rules_version = $8
+               WHERE project_id = $1 AND id = $2`,
+        params: [projectId, r.id, next.source, next.medium, next.campaign, next.confidence, next.rule, TRAFFIC_RULES_VERSION],
+      });
+      if (next.source !== r.source || next.medium !== r.medium) {
+        const hour = new Date(Math.floor(Number(r.first_event_ms ?? new Date(r.started_at).getTime()) / 3_600_000) * 3_600_000);
+        statements.push({
+          sql: `UPDATE agg_traffic_sources SET sessions = sessions - 1
+                 WHERE project_id = $1 AND scene_id = $2 AND hour = $3 AND source = $4 AND medium = $5 AND sessions > 0`,
+          params: [projectId, r.scene_id, hour, r.source, r.medium],
+        });
+        statements.push({
+          sql: `INSERT INTO agg_traffic_sources AS t (project_id, scene_id, hour, source, medium, sessions) VALUES ($1, $2, $3, $4, $5, 1)
+                ON CONFLICT (project_id, scene_id, hour, source, medium) DO UPDATE SET sessions = t.sessions + 1`,
+          params: [projectId, r.scene_id, hour, next.source, next.medium],
+        });
+      }
+      changed++;
+    }
+    await store.transaction(statements);
+  }
+  return changed;
 }

@@ -23,6 +23,7 @@ export const ERASED_TABLES = [
   { table: 'sessions', where: 'id = ANY($2::text[])' },
   { table: 'identity_links', where: 'session_id = ANY($2::text[]) OR anonymous_id = ANY($3::text[]) OR user_id = ANY($4::text[])' },
   { table: 'ingest_batches', where: 'session_id = ANY($2::text[])' },
+  { table: 'session_chunks', where: 'session_id = ANY($2::text[])' },
   { table: 'dlq', where: 'session_id = ANY($2::text[]) OR id = ANY($5::uuid[])' },
 ] as const;
 

@@ -24,6 +24,9 @@ import {
   viewDirectionsRoute,
 } from './routes/aggregates.js';
 import { listAudit } from './routes/audit.js';
+import { createKeyRoute, listKeysRoute, revokeKeyRoute } from './routes/keys.js';
+import { me, signIn, signOut } from './routes/operator-auth.js';
+import { sessionStream } from './routes/session-stream.js';
 import { collect } from './routes/collect.js';
 import { demoAsset, demoPage } from './routes/demo.js';
 import { getDlqEntry, listDlq, replayDlq } from './routes/dlq.js';
@@ -32,7 +35,7 @@ import { healthz, readyz } from './routes/health.js';
 import { landing } from './routes/landing.js';
 import { getProjectSettings, patchProjectSettings } from './routes/project.js';
 import { getProxy, putProxy } from './routes/scene-proxy.js';
-import { getConfig, putScene } from './routes/scenes.js';
+import { getConfig, listScenesRoute, putScene } from './routes/scenes.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -66,6 +69,7 @@ export function createRouter(deps: AppDeps): Router {
   router.get('/demo/assets/:file', demoAsset(deps));
   router.post('/api/v1/collect', collect(deps));
   router.get('/api/v1/config', getConfig(deps));
+  router.get('/api/v1/scenes', listScenesRoute(deps));
   router.put('/api/v1/scenes/:sceneId', putScene(deps));
   router.put('/api/v1/scenes/:sceneId/proxy', putProxy(deps));
   router.get('/api/v1/scenes/:sceneId/proxy', getProxy(deps));
@@ -76,6 +80,12 @@ export function createRouter(deps: AppDeps): Router {
   router.post('/api/v1/forget', forget(deps));
   router.post('/v1/forget', forget(deps));
   router.get('/api/v1/project', getProjectSettings(deps));
+  router.post('/api/v1/auth/sign-in', signIn(deps));
+  router.post('/api/v1/auth/sign-out', signOut(deps));
+  router.get('/api/v1/auth/me', me(deps));
+  router.get('/api/v1/keys', listKeysRoute(deps));
+  router.post('/api/v1/keys', createKeyRoute(deps));
+  router.delete('/api/v1/keys/:id', revokeKeyRoute(deps));
   router.get('/api/v1/activity', activityRoute(deps));
   router.get('/api/v1/mesh-attention', meshAttentionRoute(deps));
   router.get('/api/v1/heatmaps/:kind', heatmapRoute(deps));
@@ -86,6 +96,7 @@ export function createRouter(deps: AppDeps): Router {
   router.get('/api/v1/custom-events', customEventsRoute(deps));
   router.get('/api/v1/traffic-sources', trafficSourcesRoute(deps));
   router.get('/api/v1/sessions', sessionsRoute(deps));
+  router.get('/api/v1/sessions/:id/events', sessionStream(deps));
   router.post('/api/v1/funnels', createFunnelRoute(deps));
   router.get('/api/v1/funnels', listFunnelsRoute(deps));
   router.get('/api/v1/funnels/:id', funnelReportRoute(deps));

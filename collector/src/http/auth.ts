@@ -5,6 +5,8 @@
  */
 import cors from '@koa/cors';
 import type { Context, Middleware, Next } from 'koa';
+import { roleIn } from '../operators/operators.js';
+import { csrfMatches, resolveSession, SESSION_COOKIE } from '../operators/sessions.js';
 import type { ResolvedKey } from '../tenants/key-resolver.js';
 import type { AppDeps } from './deps.js';
 import { HttpError } from './errors.js';
@@ -24,6 +26,43 @@ export async function authenticate(deps: AppDeps, token: string | undefined): Pr
   return key;
 }
 
+/** The header naming the project a signed-in operator acts on (sessions are not tied to one). */
+export const PROJECT_HEADER = 'X-Vantage-Project';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Authenticate a request to a secret-key route: an `Authorization: Bearer` key as everywhere, or
+ * — for the dashboard — the operator's session cookie. A session acts on the project named by
+ * `X-Vantage-Project`, only one the operator belongs to (else `404 not_found`, as if it did not
+ * exist); its writes need the session's CSRF token in `X-CSRF-Token` and the `admin` role, and a
+ * browser `Origin` must be this collector's own. A session resolves like a secret key whose id
+ * is `operator:<id>`, so audit rows name the operator.
+ */
+export async function authenticateRequest(ctx: Context, deps: AppDeps): Promise<ResolvedKey> {
+  const bearer = bearerToken(ctx);
+  const cookie = bearer ? undefined : ctx.cookies.get(SESSION_COOKIE);
+  if (!cookie) return authenticate(deps, bearer);
+  const session = await resolveSession(deps.store, cookie);
+  if (!session) throw new HttpError(401, 'invalid_api_key', 'the session has ended; sign in again');
+  const origin = ctx.get('Origin');
+  if (origin && origin !== `${ctx.protocol}://${ctx.host}`) throw new HttpError(403, 'origin_not_allowed', `origin ${origin} may not use a dashboard session`);
+  const projectId = ctx.get(PROJECT_HEADER);
+  const role = isUuidText(projectId) ? await roleIn(deps.store, session.operatorId, projectId) : null;
+  if (!role) throw new HttpError(404, 'not_found', `no such project; name one of yours in ${PROJECT_HEADER}`);
+  if (UNSAFE.has(ctx.method)) {
+    if (!csrfMatches(session, ctx.get('X-CSRF-Token') || undefined)) throw new HttpError(403, 'csrf_failed', 'a write from a dashboard session needs its X-CSRF-Token header');
+    if (role !== 'admin') throw new HttpError(403, 'insufficient_scope', 'viewers cannot change settings');
+  }
+  // The origin was checked above (this collector's own); checkOrigin leaves the request alone.
+  ctx.state.dashboardSession = true;
+  return { projectId, keyId: `operator:${session.operatorId}`, kind: 'sk' };
+}
+
+function isUuidText(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
 /** Throw `403 insufficient_scope` unless the key is a secret (`sk_`) key. */
 export function requireSecretKey(key: ResolvedKey): void {
   if (key.kind !== 'sk') throw new HttpError(403, 'insufficient_scope', 'this route needs a secret (sk_) key');
@@ -32,7 +71,7 @@ export function requireSecretKey(key: ResolvedKey): void {
 /** Throw `403 origin_not_allowed` for a browser origin not allowed for the project; grant CORS otherwise. */
 export async function checkOrigin(ctx: Context, deps: AppDeps, projectId: string): Promise<void> {
   const origin = ctx.get('Origin');
-  if (!origin) return;
+  if (!origin || ctx.state.dashboardSession === true) return;
   if (!deps.config.corsOrigins.includes(origin)) {
     const project = await deps.tenants.project(projectId);
     if (!project?.allowedOrigins.includes(origin)) {

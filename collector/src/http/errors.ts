@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'rate_limited'
   | 'forget_failed'
   | 'unavailable'
+  | 'csrf_failed'
+  | 'invalid_credentials'
   | 'internal';
 
 /** An error with an HTTP status and a stable code; thrown anywhere, answered by the boundary. */

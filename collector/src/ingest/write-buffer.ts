@@ -15,6 +15,7 @@ import { DEFAULT_VOXEL_MM } from '../aggregates/heatmaps.js';
 import { summariseBatch, MAX_STEPS_CHARS } from '../aggregates/session-summary.js';
 import { classifyTrafficSource, TRAFFIC_RULES_VERSION } from '../aggregates/traffic-source.js';
 import type { Row, SqlStatement, Store } from '../storage/types.js';
+import { encodeChunk } from '../streams/chunk-codec.js';
 import type { AcceptedBatch, DlqEntry, DropCounts, LooseDrops } from './types.js';
 
 /** The durable outcome of one batch. */
@@ -62,6 +63,13 @@ export interface WriteBufferOptions {
   concurrency?: number;
   /** Called when a flush fails (the requests in it are rejected). */
   onError?: (error: unknown) => void;
+  /** `ENABLE_RAW_SESSION_RETENTION`: also store each new batch's events as a stream chunk (default false). */
+  rawStreams?: boolean;
+  /**
+   * Called after each commit with the batches it stored (new ones only), e.g. for live presence
+   * and live follow. Must not throw; it runs after the requests were answered.
+   */
+  onCommitted?: (batches: readonly AcceptedBatch[]) => void;
 }
 
 interface Pending {
@@ -224,6 +232,14 @@ WITH input AS (
   ON CONFLICT (project_id, month)
   DO UPDATE SET events = usage_monthly.events + excluded.events, batches = usage_monthly.batches + excluded.batches
   RETURNING 1
+), chunks AS (
+  INSERT INTO session_chunks (project_id, session_id, seq, scene_id, start_ms, end_ms, events, data)
+  SELECT k.p, k.s, k.q, k.sc, k.a, k.z, k.n, decode(k.b, 'base64')
+  FROM jsonb_to_recordset($7::jsonb) AS k(p uuid, s text, q int, sc text, a bigint, z bigint, n int, b text)
+  JOIN ins ON ins.project_id = k.p AND ins.session_id = k.s AND ins.seq = k.q
+  ORDER BY k.p, k.s, k.q
+  ON CONFLICT DO NOTHING
+  RETURNING 1
 )${rollups.map((cte) => `, ${cte}`).join('')}
 SELECT ins.project_id AS p, ins.session_id AS s, ins.seq AS q
 FROM (SELECT vantage_all_batches_new((SELECT count(*) FROM ins)::int, $${expectedParam}::int)) AS guard(ok)
@@ -284,7 +300,8 @@ function sessionRow(b: AcceptedBatch): Record<string, unknown> | null {
     v: u.visitorHash, vp: u.previousVisitorHash, ih: u.ipHash,
     u: c.url, ro: c.referrerOrigin, g: c.gpuClass, l: c.lang, b: c.browser, o: c.os, dv: c.deviceType, c: c.country,
     an: u.anonymousId, us: u.userId, n: b.events.length,
-    fe: summary.firstMs, le: summary.lastMs, du: summary.endedDurationMs || null, ck: summary.clicks, pk: summary.picks,
+    // A batch whose events were all dropped says nothing of the session's span.
+    fe: b.events.length > 0 ? summary.firstMs : null, le: b.events.length > 0 ? summary.lastMs : null, du: summary.endedDurationMs || null, ck: summary.clicks, pk: summary.picks,
     cu: summary.customEvents, er: summary.errors, st: summary.steps || null,
   };
   const source = sourceOf(b);
@@ -319,8 +336,11 @@ function foldContext(b: AcceptedBatch): FoldContext {
   };
 }
 
-/** Build the flush statement for a set of distinct batches, loose dead letters and loose drops. */
-export function flushStatement(batches: readonly AcceptedBatch[], looseLetters: readonly DlqEntry[], looseDrops: readonly LooseDrops[] = []): SqlStatement {
+/**
+ * Build the flush statement for a set of distinct batches, loose dead letters and loose drops;
+ * with `rawStreams`, each new batch's events are also stored as a chunk of its session's stream.
+ */
+export function flushStatement(batches: readonly AcceptedBatch[], looseLetters: readonly DlqEntry[], looseDrops: readonly LooseDrops[] = [], rawStreams = false): SqlStatement {
   const input: Record<string, unknown>[] = [];
   const counts: Record<string, unknown>[] = [];
   const letters: Record<string, unknown>[] = [];
@@ -348,11 +368,19 @@ export function flushStatement(batches: readonly AcceptedBatch[], looseLetters: 
   // Rollups are folded for the whole flush, as if every batch were new; the guard in the
   // statement abandons it when one was not (see RETRIED_BATCH_SQLSTATE).
   const payloads = foldBatches(batches.map((batch) => ({ batch, ctx: foldContext(batch) }))).payloads();
+  const chunks: Record<string, unknown>[] = [];
+  if (rawStreams) {
+    for (const b of batches) {
+      if (b.events.length === 0) continue;
+      const chunk = encodeChunk(b.sessionId, b.seq, b.sceneId, b.events);
+      chunks.push({ p: b.projectId, s: b.sessionId, q: b.seq, sc: b.sceneId, a: chunk.startMs, z: chunk.endMs, n: chunk.events, b: chunk.data.toString('base64') });
+    }
+  }
   return {
-    sql: flushSql(rollupCtes(payloads, 7), 6),
+    sql: flushSql(rollupCtes(payloads, 8), 6),
     params: [
       JSON.stringify(input), JSON.stringify(counts), JSON.stringify(letters), JSON.stringify(sessions), JSON.stringify(drops),
-      batches.length, ...payloads.map((p) => p.json),
+      batches.length, JSON.stringify(chunks), ...payloads.map((p) => p.json),
     ],
   };
 }
@@ -420,7 +448,7 @@ export function createWriteBuffer(store: Store, options: WriteBufferOptions = {}
       try {
         // One statement is atomic on its own: no BEGIN/COMMIT round trips around it.
         const fresh = stored.size === 0 ? batches : batches.filter((b) => !stored.has(batchKey(b.projectId, b.sessionId, b.seq)));
-        const statement = flushStatement(fresh, loose, looseDrops);
+        const statement = flushStatement(fresh, loose, looseDrops, options.rawStreams === true);
         rows = await store.query(statement.sql, statement.params);
       } catch (error) {
         if (isRetriedBatch(error) && attempt < MAX_GUARD_RETRIES) {
@@ -453,6 +481,17 @@ export function createWriteBuffer(store: Store, options: WriteBufferOptions = {}
     }
     for (const [item] of followers) item.resolve({ duplicate: true });
     for (const item of items) if (!item.batch) item.resolve({ duplicate: false });
+    if (options.onCommitted) {
+      const stored: AcceptedBatch[] = [];
+      for (const [key, item] of first) if (item.batch && inserted.has(key)) stored.push(item.batch);
+      if (stored.length > 0) {
+        try {
+          options.onCommitted(stored);
+        } catch (error) {
+          options.onError?.(error);
+        }
+      }
+    }
   }
 
   function schedule(): void {

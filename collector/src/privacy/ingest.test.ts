@@ -254,7 +254,7 @@ describe.each(DRIVERS)('privacy at ingest on the %s store', (driver) => {
       body: JSON.stringify({ user_id: 'user-e' }),
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ deleted: { sessions: 3, identity_links: 3, ingest_batches: 3, dlq: 1 } });
+    expect(await response.json()).toEqual({ deleted: { sessions: 3, identity_links: 3, ingest_batches: 3, session_chunks: 0, dlq: 1 } });
     expect((await sessionRows(project.id)).map((r) => r.id)).toEqual([sid(4)]);
     expect(await store.query('SELECT session_id FROM identity_links WHERE project_id = $1', [project.id])).toEqual([{ session_id: sid(4) }]);
     expect(await store.query('SELECT 1 FROM dlq WHERE project_id = $1', [project.id])).toEqual([]);

@@ -18,7 +18,7 @@ export const FIRST_RUN_DELAY_MS = 10_000;
 export interface RetentionJobOptions {
   store: Store;
   /** `DATABASE_URL` (for the lock), `DLQ_RETENTION_DAYS`, `RETENTION_JOB_INTERVAL_MINUTES`. */
-  config: Pick<Config, 'databaseUrl' | 'dlqRetentionDays' | 'retentionJobIntervalMinutes'>;
+  config: Pick<Config, 'databaseUrl' | 'dlqRetentionDays' | 'retentionJobIntervalMinutes' | 'hashRotationHours'>;
   log: Logger;
   /** Time from the end of one run to the start of the next; default the configured minutes. */
   intervalMs?: number;
@@ -58,7 +58,7 @@ export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
 
   async function runOnce(trigger: 'schedule' | 'manual'): Promise<RetentionReport> {
     if (abort.signal.aborted) throw new Error('Vantage: the retention job is stopped');
-    const settings = { dryRun: false, batchSize, dlqRetentionDays: config.dlqRetentionDays };
+    const settings = { dryRun: false, batchSize, dlqRetentionDays: config.dlqRetentionDays, hashRotationHours: config.hashRotationHours };
     try {
       const lock = await tryRetentionLock(store, config.databaseUrl);
       if (!lock) {

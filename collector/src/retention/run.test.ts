@@ -20,7 +20,7 @@ import { runRetention, type ProjectRetentionReport, type RetentionBatch, type Re
 import { RETENTION_TABLE_NAMES } from './tables.js';
 
 const NOW = new Date(Date.UTC(2026, 10, 23, 12, 0, 0));
-const TABLES = ['sessions', 'identity_links', 'ingest_batches', 'dlq', 'usage_monthly', 'visitor_salts', 'event_counts_hourly', 'drops_daily'];
+const TABLES = ['sessions', 'identity_links', 'ingest_batches', 'dlq', 'usage_monthly', 'visitor_salts', 'event_counts_hourly', 'drops_daily', 'agg_visitor_hashes', 'session_chunks'];
 
 interface AuditRow {
   actor: string;
@@ -68,6 +68,13 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
     await seedBatch(db.store, projectId, 'old', 0, old);
     await seedBatch(db.store, projectId, 'old', 1, old);
     await seedBatch(db.store, projectId, 'recent', 0, recent);
+    // Raw stream chunks go by their receipt, like the ledger.
+    for (const [session, seq, at] of [['old', 0, old], ['recent', 0, recent]] as const) {
+      await db.store.query(
+        "INSERT INTO session_chunks (project_id, session_id, seq, scene_id, start_ms, end_ms, events, data, received_at) VALUES ($1, $2, $3, 's', 0, 0, 0, '\\x00', $4)",
+        [projectId, session, seq, at],
+      );
+    }
     // Aggregates outlive everything, however old.
     await seedAggregates(db.store, projectId, daysBefore(NOW, 4000));
   }
@@ -86,6 +93,7 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
       expect(await columnValues(db.store, 'sessions', 'id', id)).toEqual(id === long ? ['at-cutoff', 'recent', 'two-days'] : ['at-cutoff', 'recent']);
       expect(await columnValues(db.store, 'identity_links', 'session_id', id)).toEqual(['recent']);
       expect(await columnValues(db.store, 'ingest_batches', 'session_id', id)).toEqual(['recent']);
+      expect(await columnValues(db.store, 'session_chunks', 'session_id', id)).toEqual(['recent']);
       expect(await countRows(db.store, 'event_counts_hourly', id)).toBe(1);
       expect(await countRows(db.store, 'drops_daily', id)).toBe(1);
       const mine = projectReport(report, id);
@@ -123,6 +131,10 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
       await seedDeadLetter(db.store, id, daysBefore(NOW, 45));
       await seedUsage(db.store, id, new Date(Date.UTC(2024, 0, 1)));
       await seedSalt(db.store, id, daysBefore(NOW, 3), daysBefore(NOW, 1));
+      // A visitor hash of two days ago (frozen into a count) and one of now (kept).
+      for (const at of [daysBefore(NOW, 2), NOW]) {
+        await db.store.query('INSERT INTO agg_visitor_hashes (project_id, scene_id, day, visitor_hash, last_seen_ms) VALUES ($1, $2, $3, $4, $5)', [id, 's', at, `h${at.getTime()}`, at.getTime()]);
+      }
     }
     const before = { short: await counts(short), long: await counts(long) };
     const auditBefore = (await db.store.query('SELECT id FROM audit_log')).length;

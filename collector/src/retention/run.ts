@@ -11,6 +11,7 @@
  * deletes the rest; nothing recent is ever touched.
  */
 import { performance } from 'node:perf_hooks';
+import { countFreezableVisitorHashes, freezeVisitorDays } from '../aggregates/activity.js';
 import { pruneSalts } from '../privacy/salts.js';
 import { NIL_PROJECT_ID } from '../storage/schema.js';
 import type { Store } from '../storage/types.js';
@@ -20,6 +21,7 @@ import {
   PER_SESSION_TABLES,
   RETENTION_TABLE_NAMES,
   SALTS_TABLE,
+  VISITOR_HASHES_TABLE,
   USAGE_MONTHS_KEPT,
   USAGE_TABLE,
   statementsFor,
@@ -59,6 +61,8 @@ export interface RetentionOptions {
   signal?: AbortSignal;
   /** Called after each statement with the rows it deleted (or counted, in a dry run). */
   onBatch?: (batch: RetentionBatch) => void;
+  /** `HASH_ROTATION_HOURS`, for projects without their own: how long a visitor hash can recur. Default 24. */
+  hashRotationHours?: number;
 }
 
 /** One statement of a run, as {@link RetentionOptions.onBatch} sees it. */
@@ -160,6 +164,7 @@ interface RunContext {
   signal: AbortSignal | undefined;
   onBatch: ((batch: RetentionBatch) => void) | undefined;
   aborted: boolean;
+  hashRotationHours: number;
 }
 
 /**
@@ -182,6 +187,7 @@ export async function runRetention(store: Store, options: RetentionOptions = {})
     signal: options.signal,
     onBatch: options.onBatch,
     aborted: false,
+    hashRotationHours: check('hashRotationHours', options.hashRotationHours ?? 24, 1, 8760),
   };
   const projects = await projectsToRun(store, options.projectId);
   const report = emptyReport(ctx.now, { dryRun: ctx.dryRun, batchSize: ctx.batchSize, dlqRetentionDays: ctx.dlqRetentionDays });
@@ -283,9 +289,15 @@ async function applyToSalts(ctx: RunContext, report: ProjectRetentionReport, now
   if (ctx.dryRun) {
     const rows = await ctx.store.query<{ n: unknown }>(`SELECT count(*) AS n FROM ${SALTS_TABLE} WHERE project_id = $1 AND expires_at <= $2`, [report.projectId, now]);
     record(ctx, report, SALTS_TABLE, Number(rows[0]?.n ?? 0));
-    return true;
+  } else {
+    record(ctx, report, SALTS_TABLE, await pruneSalts(ctx.store, { now, projectId: report.projectId }));
   }
-  record(ctx, report, SALTS_TABLE, await pruneSalts(ctx.store, { now, projectId: report.projectId }));
+  if (stopRequested(ctx)) return false;
+  // Daily visitor hashes whose salt period is over become counts (see aggregates/activity.ts).
+  const [project] = await ctx.store.query<{ hours: number | null }>('SELECT hash_rotation_hours AS hours FROM projects WHERE id = $1', [report.projectId]);
+  const ttlMs = (project?.hours ?? ctx.hashRotationHours) * 3_600_000;
+  const freeze = ctx.dryRun ? countFreezableVisitorHashes : freezeVisitorDays;
+  record(ctx, report, VISITOR_HASHES_TABLE, await freeze(ctx.store, report.projectId, ttlMs, now.getTime()));
   return true;
 }
 

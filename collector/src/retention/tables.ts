@@ -26,12 +26,14 @@ export interface RetentionTable {
  * - `identity_links` by `linked_at`; a link older than the cutoff goes whether or not its
  *   session row still exists, which also clears links whose session is already gone;
  * - `ingest_batches`, the dedup ledger (it holds session ids), by `received_at`. A batch resent
- *   after its ledger row is gone would count again; no client retries for `retention_days`.
+ *   after its ledger row is gone would count again; no client retries for `retention_days`;
+ * - `session_chunks`, the raw session streams (only written with raw retention on), by `received_at`.
  */
 export const PER_SESSION_TABLES = [
   { table: 'sessions', key: ['project_id', 'id'], time: 'started_at' },
   { table: 'identity_links', key: ['project_id', 'session_id', 'anonymous_id', 'user_id'], time: 'linked_at' },
   { table: 'ingest_batches', key: ['project_id', 'session_id', 'seq'], time: 'received_at' },
+  { table: 'session_chunks', key: ['project_id', 'session_id', 'seq'], time: 'received_at' },
 ] as const satisfies readonly RetentionTable[];
 
 /** Dead letters hold raw payloads: kept `min(DLQ_RETENTION_DAYS, retention_days)` days. */
@@ -43,12 +45,19 @@ export const USAGE_TABLE = { table: 'usage_monthly', key: ['project_id', 'month'
 /** Expired visitor and IP salts (`privacy/salts.ts`), deleted by `pruneSalts`. */
 export const SALTS_TABLE = 'visitor_salts';
 
+/**
+ * Daily visitor hashes of the activity aggregate (`aggregates/activity.ts`): a run freezes those
+ * that can no longer recur into per-day counts and deletes them, so no hash outlives its salt.
+ */
+export const VISITOR_HASHES_TABLE = 'agg_visitor_hashes';
+
 /** The name of every table a run reports on, in report order. */
 export type RetentionTableName =
   | (typeof PER_SESSION_TABLES)[number]['table']
   | typeof DLQ_TABLE.table
   | typeof USAGE_TABLE.table
-  | typeof SALTS_TABLE;
+  | typeof SALTS_TABLE
+  | typeof VISITOR_HASHES_TABLE;
 
 /** Every table a run reports on, in report (and CLI column) order. */
 export const RETENTION_TABLE_NAMES: readonly RetentionTableName[] = [
@@ -56,6 +65,7 @@ export const RETENTION_TABLE_NAMES: readonly RetentionTableName[] = [
   DLQ_TABLE.table,
   USAGE_TABLE.table,
   SALTS_TABLE,
+  VISITOR_HASHES_TABLE,
 ];
 
 /** Months of `usage_monthly` kept: the current month and the 12 before it. */

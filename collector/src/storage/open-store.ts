@@ -6,6 +6,7 @@ import { createProxyDb, type Driver } from './driver.js';
 import { createEmbeddedDriver } from './embedded-driver.js';
 import { lockEmbeddedStore, type EmbeddedLock } from './embedded-lock.js';
 import { mkdir } from 'node:fs/promises';
+import { distributeOnCitus } from './citus.js';
 import { runMigrations } from './migrate.js';
 import { createPostgresDriver } from './postgres-driver.js';
 import type { Row, Store, StoreOptions } from './types.js';
@@ -39,7 +40,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await lock?.release();
     throw error;
   }
-  return storeOn(driver, lock);
+  const store = storeOn(driver, lock);
+  try {
+    // On a Citus coordinator, place every table by project (a no-op elsewhere).
+    await distributeOnCitus(store);
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
 }
 
 function storeOn(driver: Driver, lock: EmbeddedLock | undefined): Store {

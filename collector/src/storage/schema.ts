@@ -430,6 +430,34 @@ export const demoPages = pgTable(
 );
 
 /**
+ * Raw session streams, written only with `ENABLE_RAW_SESSION_RETENTION=true`: one chunk per
+ * accepted batch, its events compressed (`collector/src/streams/chunk-codec.ts`), with the time
+ * range it covers so a range of a session is read without the rest. Per-session data:
+ * `retention_days` (by `received_at`) and erasure apply.
+ */
+export const sessionChunks = pgTable(
+  'session_chunks',
+  {
+    projectId: uuid('project_id').notNull(),
+    sessionId: text('session_id').notNull(),
+    /** The batch's sequence number: chunks of a session are in sending order. */
+    seq: integer('seq').notNull(),
+    sceneId: text('scene_id').notNull(),
+    /** Earliest and latest event time in the chunk, epoch ms (skew-corrected). */
+    startMs: bigint('start_ms', { mode: 'number' }).notNull(),
+    endMs: bigint('end_ms', { mode: 'number' }).notNull(),
+    events: integer('events').notNull(),
+    /** msgpack of the wire-encoded events, raw DEFLATE. */
+    data: bytea('data').notNull(),
+    receivedAt: timestamptz('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.sessionId, t.seq] }),
+    index('session_chunks_project_id_received_at_idx').on(t.projectId, t.receivedAt),
+  ],
+);
+
+/**
  * Saved funnels: ordered steps (`{kind: "mesh_click", mesh}`, `{kind: "custom", name}`,
  * `{kind: "scene", scene}`), evaluated over the session summaries' steps.
  */
@@ -458,3 +486,52 @@ export const aggPerfTotals = perfTotalsRollup.pgTable;
 export const aggErrors = errorRollup.pgTable;
 export const aggCustomEvents = customRollup.pgTable;
 export const aggTrafficSources = trafficSourceRollup.pgTable;
+
+/**
+ * Dashboard operators (people, not keys). Not keyed by a project — an operator may belong to
+ * several — so on Citus this is a reference table. Passwords are scrypt hashes
+ * (`collector/src/operators/password.ts`).
+ */
+export const operators = pgTable(
+  'operators',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Lowercased. */
+    email: text('email').notNull().unique('operators_email_unique'),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    disabledAt: timestamptz('disabled_at'),
+  },
+);
+
+/** Which projects an operator belongs to, with a role (`admin` or `viewer`). */
+export const operatorProjects = pgTable(
+  'operator_projects',
+  {
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    operatorId: uuid('operator_id').notNull(),
+    role: text('role').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.operatorId] }), check('operator_projects_role_check', sql`${t.role} in ('admin', 'viewer')`)],
+);
+
+/** Dashboard sessions: the SHA-256 of the cookie token, its CSRF token, lifetime and last use. A reference table on Citus. */
+export const operatorSessions = pgTable('operator_sessions', {
+  id: text('id').primaryKey(),
+  operatorId: uuid('operator_id').notNull(),
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  expiresAt: timestamptz('expires_at').notNull(),
+  lastSeenAt: timestamptz('last_seen_at').notNull(),
+});
+
+/** Sign-in failures per email address (its hash), for brute-force throttling. A reference table on Citus. */
+export const signInFailures = pgTable('sign_in_failures', {
+  emailHash: text('email_hash').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStart: timestamptz('window_start').notNull(),
+  lockedUntil: timestamptz('locked_until'),
+});

@@ -81,7 +81,7 @@ const warnedTags = new WeakSet<Object3D>();
  */
 export function tagObject<T extends Object3D>(object: T, id: string): T {
   if (object === null || typeof object !== 'object' || (object as { isObject3D?: unknown }).isObject3D !== true) {
-    throw new TypeError('Vantage: tagObject(object, id) needs a three.js Object3D as its first argument');
+    throw new TypeError('Vantage: tagObject(object, id) needs a three.js Object3D');
   }
   assertMeshId(id, 'tagObject');
   object.userData[MESH_ID_KEY] = id;
@@ -133,7 +133,7 @@ function resolveId(object: Object3D, root: Object3D | null): string {
     if (isValidMeshId(tag)) return tag;
     if (!warnedTags.has(o)) {
       warnedTags.add(o);
-      console.warn(`Vantage: ignoring invalid userData.${MESH_ID_KEY} on "${o.name}"; use tagObject() to validate tags`);
+      console.warn(`Vantage: ignoring invalid userData.${MESH_ID_KEY} on "${o.name}"`);
     }
   }
   if (isValidMeshId(object.name)) return object.name;

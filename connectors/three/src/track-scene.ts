@@ -121,6 +121,11 @@ function positive(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+/** What `what` threw, as an `internal` error ("`what` failed: …"). */
+function failure(what: string, error: unknown): VantageError {
+  return new VantageError('internal', `${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
 /** A handle that does nothing (unusable options). */
 function inertTracker(): SceneTracker {
   return { active: false, meshCount: 0, pick: () => undefined, refresh: () => undefined, stop: () => undefined };
@@ -158,7 +163,7 @@ export function trackScene(options: TrackSceneOptions): SceneTracker {
   const renderer = options?.renderer;
   const client = options?.client;
   if (!scene || (scene as { isScene?: boolean }).isScene !== true || !renderer || typeof renderer.render !== 'function' || !client || typeof client.track !== 'function') {
-    report(new VantageError('invalid_options', 'trackScene needs { scene (a THREE.Scene), renderer (a THREE.WebGLRenderer), client (from createClient) }'));
+    report(new VantageError('invalid_options', 'trackScene needs { scene, renderer, client }'));
     return inertTracker();
   }
   if (!client.active) return inertTracker();
@@ -174,7 +179,7 @@ export function trackScene(options: TrackSceneOptions): SceneTracker {
         // already reporting the failure that matters
       }
     }
-    report(new VantageError('internal', `trackScene could not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+    report(failure('trackScene()', error));
     return inertTracker();
   }
 }
@@ -248,9 +253,9 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
 
   function fail(what: string, error: unknown): void {
     failures++;
-    report(new VantageError('internal', `${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+    report(failure(what, error));
     if (failures >= MAX_ERRORS && running) {
-      report(new VantageError('internal', `the three.js connector failed ${failures} times and switched itself off`));
+      report(new VantageError('internal', `failed ${failures} times and switched itself off`));
       stop();
     }
   }
@@ -316,10 +321,17 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
 
   // ---- pointer --------------------------------------------------------------------------------
 
+  /**
+   * The element's box, read outside the frame when it can have changed: a scroll or a resize
+   * drops it, and housekeeping reads it again every step (a layout shift that neither scrolls
+   * nor resizes is seen within {@link HOUSEKEEPING_MS}). Reading it in the frame hook could force
+   * a layout in the middle of the app's frame; a click always reads it fresh.
+   */
+  let box: DOMRect | undefined;
+  const readBox = (): DOMRect => (box = element.getBoundingClientRect());
   /** Client coordinates → NDC in `ndc` (returns false when the element has no size). */
   const ndc = { x: 0, y: 0 };
-  function toNdc(clientX: number, clientY: number): boolean {
-    const rect = element.getBoundingClientRect();
+  function toNdc(clientX: number, clientY: number, rect: DOMRect): boolean {
     if (rect.width <= 0 || rect.height <= 0) return false;
     ndc.x = Math.max(-1, Math.min(1, ((clientX - rect.left) / rect.width) * 2 - 1));
     ndc.y = Math.max(-1, Math.min(1, -(((clientY - rect.top) / rect.height) * 2 - 1)));
@@ -329,7 +341,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
 
   function samplePointer(now: number, c: Camera, send: boolean): void {
     lastPointerSample = now;
-    if (!toNdc(pointerX, pointerY)) return;
+    if (!toNdc(pointerX, pointerY, box ?? readBox())) return;
     const hit = picker.pick(c, ndc.x, ndc.y, epoch) ? picker.hit : null;
     const pt = picker.point;
     if (send && client.isEnabled('pointer_move')) {
@@ -341,7 +353,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
 
   function onClick(clientX: number, clientY: number, button: number): void {
     const c = camera;
-    if (!c || !toNdc(clientX, clientY)) return;
+    if (!c || !toNdc(clientX, clientY, readBox())) return;
     if (index.dirty) rebuild(perfNow());
     // A fresh epoch: the spheres are refreshed for where things are now.
     epoch++;
@@ -389,6 +401,12 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     if (Math.abs(e.clientX - downX) > CLICK_SLOP_PX || Math.abs(e.clientY - downY) > CLICK_SLOP_PX) return;
     onClick(e.clientX, e.clientY, e.button);
   });
+
+  const dropBox = (): void => {
+    box = undefined;
+  };
+  listen(win, 'resize', dropBox);
+  listen(win, 'scroll', dropBox, { passive: true, capture: true });
 
   // ---- runtime errors (opt-in) ----------------------------------------------------------------
 
@@ -556,7 +574,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     proxyVersion = index.version;
     const built = buildProxy(index);
     if (built.truncated > 0) {
-      report(new VantageError('invalid_options', `the scene has more mesh ids than a proxy holds; ${built.truncated} were left out of it`));
+      report(new VantageError('invalid_options', `${built.truncated} mesh ids left out of the proxy (too many)`));
     }
     void client.registerProxy(built.proxy);
   }
@@ -566,6 +584,8 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     guard('housekeeping', () => {
       const now = perfNow();
       if (index.dirty && now - lastRebuild >= HOUSEKEEPING_MS) rebuild(now);
+      if (pointerInside) readBox();
+      else box = undefined;
       if (client.sessionId === undefined) return;
       const c = camera;
       if (c && client.isEnabled('camera') && sampler.settle(now)) emitCamera(c);
@@ -588,7 +608,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
       try {
         undo();
       } catch (error) {
-        report(new VantageError('internal', `stopping the connector: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+        report(failure('stop()', error));
       }
     }
   }
@@ -610,7 +630,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
       if (!running) return;
       guard('pick()', () => {
         if (!object || (object as { isObject3D?: boolean }).isObject3D !== true) {
-          report(new VantageError('invalid_event', 'pick(object) needs a three.js Object3D; nothing was sent'));
+          report(new VantageError('invalid_event', 'pick() needs an Object3D'));
           return;
         }
         const id = meshIdOf(object, scene);

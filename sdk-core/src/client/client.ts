@@ -89,9 +89,9 @@ function isIdText(value: unknown, max: number): value is string {
 function optionsProblem(options: ClientOptions | undefined): string | null {
   if (!options || typeof options !== 'object') return 'createClient needs { endpoint, key, sceneId }';
   const { endpoint, key, sceneId, sdk } = options;
-  if (typeof endpoint !== 'string' || !/^https?:\/\/[^/]/i.test(endpoint)) return `endpoint must be the collector's http(s) URL, got ${JSON.stringify(endpoint)}`;
-  if (!isIdText(key, 200) || /\s/.test(key)) return "key must be the project's publishable key (pk_…)";
-  if (typeof sceneId !== 'string' || !new RegExp(SCENE_ID_PATTERN).test(sceneId)) return `sceneId must be 1–128 of A–Z a–z 0–9 _ . : / -, got ${JSON.stringify(sceneId)}`;
+  if (typeof endpoint !== 'string' || !/^https?:\/\/[^/]/i.test(endpoint)) return `endpoint must be an http(s) URL, got ${JSON.stringify(endpoint)}`;
+  if (!isIdText(key, 200) || /\s/.test(key)) return 'key must be a publishable key (pk_…)';
+  if (typeof sceneId !== 'string' || !new RegExp(SCENE_ID_PATTERN).test(sceneId)) return `sceneId must match ${SCENE_ID_PATTERN}, got ${JSON.stringify(sceneId)}`;
   if (sdk !== undefined && !isIdText(sdk, 32)) return 'sdk must be 1–32 characters';
   return null;
 }
@@ -210,7 +210,7 @@ function startClient(options: ClientOptions, g: BrowserGlobals, reporter: Report
     }
     const spec = specOf(type);
     if (!spec || spec.type === 'session_start' || spec.type === 'session_end') {
-      return intake.invalid(`track() takes no event type ${JSON.stringify(type)}${spec ? ' (the client sends it itself)' : ''}`);
+      return intake.invalid(`track() cannot send ${JSON.stringify(type)}`);
     }
     if (!config.capture[spec.type]) {
       stats.droppedDisabled++;

@@ -86,7 +86,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   function dropHead(bytes: number, limit: number): void {
     queue.shift(1);
     stats.droppedUndelivered++;
-    reporter.report('event_too_large', `dropped an event of ${bytes} bytes, over the ${limit}-byte batch limit`, { count: 1 });
+    reporter.report('event_too_large', `dropped a ${bytes}-byte event (batch limit ${limit})`, { count: 1 });
   }
 
   /** The next batch to send: the waiting one (with a fresh `sentAt`), else one cut from the queue. */
@@ -250,7 +250,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     }
     lost += queue.length;
     if (lost > 0) {
-      reporter.report('beacon_failed', `${lost} events could not be sent at page hide (over the 64 KiB beacon limit); they go if the page comes back`, { count: lost });
+      reporter.report('beacon_failed', `${lost} events unsent at page hide (64 KiB beacon limit); sent if the page comes back`, { count: lost });
     }
     outageReported = false;
   }

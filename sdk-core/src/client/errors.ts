@@ -92,7 +92,7 @@ export function createReporter(
       const error = new VantageError(code, message, extra);
       if (console && warnings < MAX_CONSOLE_WARNINGS) {
         warnings++;
-        const suffix = warnings === MAX_CONSOLE_WARNINGS ? ' (more go to onError only)' : '';
+        const suffix = warnings === MAX_CONSOLE_WARNINGS ? ' (more: onError only)' : '';
         try {
           console.warn(`[vantage] ${message}${suffix}`);
         } catch {

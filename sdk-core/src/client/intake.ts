@@ -51,7 +51,7 @@ export function createIntake(o: IntakeOptions): Intake {
   /** Count and report an event dropped for `message`. */
   function drop(code: 'invalid_event' | 'before_send', message: string, cause?: unknown): undefined {
     stats.droppedInvalid++;
-    reporter.report(code, `${message}; the event was dropped`, { count: 1, cause });
+    reporter.report(code, `${message}; event dropped`, { count: 1, cause });
     return undefined;
   }
 
@@ -72,7 +72,7 @@ export function createIntake(o: IntakeOptions): Intake {
         try {
           result = o.beforeSend({ ...fields, type: spec.type, t } as VantageEvent);
         } catch (error) {
-          return drop('before_send', `beforeSend threw on a ${spec.type} event (${messageOf(error)})`, error);
+          return drop('before_send', `beforeSend threw: ${messageOf(error)}`, error);
         }
         if (result === null || result === undefined) {
           stats.droppedByHook++;
@@ -80,7 +80,7 @@ export function createIntake(o: IntakeOptions): Intake {
         }
         const event = result as Readonly<Record<string, unknown>>;
         const chosen = specOf(event.type);
-        if (!chosen) return drop('before_send', `beforeSend returned no event for a ${spec.type} event`);
+        if (!chosen) return drop('before_send', 'beforeSend returned no event');
         if (chosen !== spec && !o.capture()[chosen.type]) {
           stats.droppedDisabled++;
           return undefined;
@@ -91,7 +91,7 @@ export function createIntake(o: IntakeOptions): Intake {
         // The hook may have put something into props that JSON (and so the wire) cannot carry.
         if (spec.type === 'custom' && event.props !== undefined) {
           const props = normaliseProps(event.props);
-          if (!props.ok) return drop('before_send', `beforeSend returned a custom event whose ${props.message}`);
+          if (!props.ok) return drop('before_send', `beforeSend: ${props.message}`);
           fields = { ...event, props: props.props };
         }
       }

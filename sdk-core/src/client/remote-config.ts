@@ -90,7 +90,7 @@ export function createConfigLoader(scene: string, link: Link | undefined, report
     const retry = answer.status === 200 || isRetryable(answer.status);
     if (attempt === 1 || !retry) {
       const why = answer.status === 200 ? 'the answer is not JSON' : answer.message;
-      reporter.report('config_failed', `scene config unreadable (${why}); opt-in channels stay off, ${retry ? 'retrying' : 'giving up'}`, { status: answer.status });
+      reporter.report('config_failed', `config unreadable (${why}); opt-in channels off, ${retry ? 'retrying' : 'giving up'}`, { status: answer.status });
     }
     if (retry) {
       timer = setTimeout(() => void load(attempt + 1), retryDelayMs(attempt, answer.retryAfterMs));

@@ -8,6 +8,7 @@ import { Packr } from 'msgpackr';
 import { encodeBatch, type VantageEvent } from '@vantage/sdk-core/schema';
 import { bucketOf, bucketValue } from '../../aggregates/buckets.js';
 import { errorFingerprint } from '../../aggregates/errors.js';
+import { reclassifyTrafficSources } from '../../aggregates/traffic-source.js';
 import type { Store } from '../../storage/types.js';
 import { BROWSER_USER_AGENT, DRIVERS, openTestStore, startTestCollector, type TestCollector } from '../../testing/harness.js';
 
@@ -215,6 +216,16 @@ describe.each(DRIVERS)('aggregate query routes on the %s store', (driver) => {
     expect(body.sources).toEqual([{ source: 'newsletter', medium: 'email', sessions: 1 }]);
     const [row] = await store.query('SELECT source, medium, campaign, source_confidence, source_rule, source_rules_version FROM sessions WHERE project_id = $1', [c.project.id]);
     expect(row).toEqual({ source: 'newsletter', medium: 'email', campaign: 'winter', source_confidence: 'high', source_rule: 'utm-source', source_rules_version: 1 });
+  });
+
+  it('re-classifies sessions classified by earlier rules, moving their counts', async () => {
+    // As if an earlier version of the rules had called this session a referral.
+    await store.query("UPDATE sessions SET source = 'mail.example', medium = 'referral', source_rules_version = 0 WHERE project_id = $1", [c.project.id]);
+    await store.query("UPDATE agg_traffic_sources SET source = 'mail.example', medium = 'referral' WHERE project_id = $1", [c.project.id]);
+    expect((await get(c, `/api/v1/traffic-sources?scene=${SCENE}`)).body.sources).toEqual([{ source: 'mail.example', medium: 'referral', sessions: 1 }]);
+    expect(await reclassifyTrafficSources(store, c.project.id)).toBe(1);
+    expect((await get(c, `/api/v1/traffic-sources?scene=${SCENE}`)).body.sources).toEqual([{ source: 'newsletter', medium: 'email', sessions: 1 }]);
+    expect(await reclassifyTrafficSources(store, c.project.id)).toBe(0);
   });
 
   it('lists session summaries, filtered, with no events in them', async () => {

@@ -17,7 +17,7 @@ import { readSessions } from '../../aggregates/sessions-list.js';
 import { readTrafficSources } from '../../aggregates/traffic-source.js';
 import { readViewDirections } from '../../aggregates/view-directions.js';
 import type { ResolvedKey } from '../../tenants/key-resolver.js';
-import { authenticate, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
+import { authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
 import { readJson } from '../body.js';
 import { isUuid, type QueryParams } from '../cursor.js';
 import type { AppDeps } from '../deps.js';
@@ -25,7 +25,7 @@ import { HttpError } from '../errors.js';
 
 /** Authenticate a secret key for a query route, take its rate-limit token, check the origin. */
 async function secretKey(ctx: Context, deps: AppDeps): Promise<ResolvedKey> {
-  const key = await authenticate(deps, bearerToken(ctx));
+  const key = await authenticateRequest(ctx, deps);
   requireSecretKey(key);
   await deps.limits.take(key, 'query');
   await checkOrigin(ctx, deps, key.projectId);

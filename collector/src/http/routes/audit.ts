@@ -4,7 +4,7 @@
  * `?action=` (exact, e.g. `dlq.replay`) and `?since=` (inclusive) / `?until=` (exclusive).
  */
 import type { Context } from 'koa';
-import { authenticate, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
+import { authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
 import { cursorAtSql, parsePageBounds, singleParam, toPage, type Page } from '../cursor.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -51,7 +51,7 @@ function actionOf(raw: string | undefined): string | null {
 /** The `GET /api/v1/audit` handler. */
 export function listAudit(deps: AppDeps) {
   return async function listAuditHandler(ctx: Context): Promise<void> {
-    const key = await authenticate(deps, bearerToken(ctx));
+    const key = await authenticateRequest(ctx, deps);
     await deps.limits.take(key, 'audit');
     requireSecretKey(key);
     await checkOrigin(ctx, deps, key.projectId);

@@ -8,7 +8,7 @@
 import type { Context } from 'koa';
 import { getDeadLetter, listDeadLetters, type DeadLetterItem } from '../../dlq/list.js';
 import { MAX_REPLAY_IDS, replayDeadLetters, ReplayWriteError } from '../../dlq/replay.js';
-import { authenticate, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
+import { authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
 import { readJson } from '../body.js';
 import { isUuid, parsePageBounds, singleParam, toPage, type Page } from '../cursor.js';
 import type { AppDeps } from '../deps.js';
@@ -17,7 +17,7 @@ import { auditStatement } from '../../tenants/audit.js';
 import type { ResolvedKey } from '../../tenants/key-resolver.js';
 
 async function secretKey(ctx: Context, deps: AppDeps): Promise<ResolvedKey> {
-  const key = await authenticate(deps, bearerToken(ctx));
+  const key = await authenticateRequest(ctx, deps);
   await deps.limits.take(key, 'dlq');
   requireSecretKey(key);
   await checkOrigin(ctx, deps, key.projectId);

@@ -147,7 +147,7 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
   it("erases a user with the sessions before identify, on every device, but not another user's session on a shared browser", async () => {
     const res = await forget(c, { user_id: 'user-ursula', project_id: other.project.id });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ deleted: { sessions: 6, identity_links: 5, ingest_batches: 12, dlq: 7 } });
+    expect(res.body).toEqual({ deleted: { sessions: 6, identity_links: 5, ingest_batches: 12, session_chunks: 0, dlq: 7 } });
 
     expect(await column(store, 'SELECT id AS v FROM sessions WHERE project_id = $1', c.project.id)).toEqual(['sess-eight', 'sess-four', 'sess-seven']);
     expect(await column(store, "SELECT session_id || '|' || anonymous_id || '|' || user_id AS v FROM identity_links WHERE project_id = $1", c.project.id)).toEqual([
@@ -172,7 +172,7 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
     expect(audit).toMatchObject({
       actor: `key:${skId}`,
       target: subjectHash(c.project.id, 'user_id', 'user-ursula'),
-      detail: { subject: ['user_id'], deleted: { sessions: 6, identity_links: 5, ingest_batches: 12, dlq: 7 } },
+      detail: { subject: ['user_id'], deleted: { sessions: 6, identity_links: 5, ingest_batches: 12, session_chunks: 0, dlq: 7 } },
     });
     expect(audit?.target).toMatch(/^[0-9a-f]{64}$/);
     // Recomputing needs the project too: the same user id elsewhere hashes differently.
@@ -184,7 +184,7 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
   it('is idempotent: erasing again answers zeros and is audited again', async () => {
     const before = await snapshotProject(store, c.project.id, ['rate_buckets']);
     const res = await forget(c, { user_id: 'user-ursula' });
-    expect(res).toEqual({ status: 200, body: { deleted: { sessions: 0, identity_links: 0, ingest_batches: 0, dlq: 0 } } });
+    expect(res).toEqual({ status: 200, body: { deleted: { sessions: 0, identity_links: 0, ingest_batches: 0, session_chunks: 0, dlq: 0 } } });
     const after = await snapshotProject(store, c.project.id, ['rate_buckets']);
     expect(after.audit_log).toHaveLength((before.audit_log?.length ?? 0) + 1);
     expect({ ...after, audit_log: [] }).toEqual({ ...before, audit_log: [] });
@@ -196,7 +196,7 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
 
   it('erases by anonymous id and by session id, several at once, on /v1/forget too', async () => {
     const res = await forget(c, { anonymous_id: 'anon-gamma', session_id: 'sess-eight' }, c.sk, '/v1/forget');
-    expect(res).toEqual({ status: 200, body: { deleted: { sessions: 2, identity_links: 1, ingest_batches: 4, dlq: 1 } } });
+    expect(res).toEqual({ status: 200, body: { deleted: { sessions: 2, identity_links: 1, ingest_batches: 4, session_chunks: 0, dlq: 1 } } });
     expect(await column(store, 'SELECT id AS v FROM sessions WHERE project_id = $1', c.project.id)).toEqual(['sess-four']);
     expect(await column(store, 'SELECT id::text AS v FROM dlq WHERE project_id = $1', c.project.id)).not.toContain(letters.get('event of anon-gamma'));
     const last = (await forgetAudits(store, c.project.id)).at(-1);
@@ -204,7 +204,7 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
     expect(last?.detail).toMatchObject({ subject: ['anonymous_id', 'session_id'] });
 
     // An anonymous id reaches every session it appeared in, identified ones included.
-    expect((await forget(c, { anonymous_id: 'anon-alpha' })).body).toEqual({ deleted: { sessions: 1, identity_links: 1, ingest_batches: 2, dlq: 3 } });
+    expect((await forget(c, { anonymous_id: 'anon-alpha' })).body).toEqual({ deleted: { sessions: 1, identity_links: 1, ingest_batches: 2, session_chunks: 0, dlq: 3 } });
     expect(await snapshotProject(store, other.project.id)).toEqual(theirs);
   });
 
@@ -227,7 +227,7 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
       await store.query('DROP TRIGGER test_refuse_delete ON sessions');
       await store.query('DROP FUNCTION test_refuse_delete()');
     }
-    expect((await forget(c, { user_id: 'user-wanda' })).body).toEqual({ deleted: { sessions: 1, identity_links: 1, ingest_batches: 2, dlq: 1 } });
+    expect((await forget(c, { user_id: 'user-wanda' })).body).toEqual({ deleted: { sessions: 1, identity_links: 1, ingest_batches: 2, session_chunks: 0, dlq: 1 } });
     expect(await snapshotProject(store, other.project.id)).toEqual(theirs);
   });
 });

@@ -8,7 +8,7 @@
 import type { Context } from 'koa';
 import { getProject } from '../../tenants/projects.js';
 import { parseProjectPatch, projectSettings, ProjectSettingsError, updateProject, type ProjectPatch } from '../../tenants/update-project.js';
-import { authenticate, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
+import { authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
 import { readJson } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -16,7 +16,7 @@ import { HttpError } from '../errors.js';
 /** `GET /api/v1/project`. */
 export function getProjectSettings(deps: AppDeps) {
   return async function getProjectHandler(ctx: Context): Promise<void> {
-    const key = await authenticate(deps, bearerToken(ctx));
+    const key = await authenticateRequest(ctx, deps);
     requireSecretKey(key);
     await deps.limits.take(key, 'project');
     await checkOrigin(ctx, deps, key.projectId);
@@ -30,7 +30,7 @@ export function getProjectSettings(deps: AppDeps) {
 /** `PATCH /api/v1/project`. */
 export function patchProjectSettings(deps: AppDeps) {
   return async function patchProjectHandler(ctx: Context): Promise<void> {
-    const key = await authenticate(deps, bearerToken(ctx));
+    const key = await authenticateRequest(ctx, deps);
     requireSecretKey(key);
     await deps.limits.take(key, 'project');
     await checkOrigin(ctx, deps, key.projectId);

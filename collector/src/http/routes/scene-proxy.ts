@@ -7,7 +7,7 @@
 import type { Context } from 'koa';
 import { getSceneProxy, MAX_PROXY_BYTES, parseSceneProxy, putSceneProxy, SceneProxyError } from '../../tenants/scene-proxy.js';
 import { parseSceneId, SceneSettingsError } from '../../tenants/scenes.js';
-import { authenticate, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
+import { authenticate, authenticateRequest, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
 import { readJson } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -41,7 +41,7 @@ export function putProxy(deps: AppDeps) {
 /** `GET /api/v1/scenes/:sceneId/proxy` (sk): `200 {scene, hash, meshes, updatedAt}` or `404 not_found`. */
 export function getProxy(deps: AppDeps) {
   return async function getProxyHandler(ctx: Context): Promise<void> {
-    const key = await authenticate(deps, bearerToken(ctx));
+    const key = await authenticateRequest(ctx, deps);
     await deps.limits.take(key, 'proxy');
     requireSecretKey(key);
     await checkOrigin(ctx, deps, key.projectId);

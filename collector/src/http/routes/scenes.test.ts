@@ -58,4 +58,24 @@ describe.each(DRIVERS)('PUT /api/v1/scenes/:sceneId audit on the %s store', (dri
     const [cleared] = await store.query<{ bounds: unknown }>('SELECT bounds FROM scenes WHERE project_id = $1 AND id = $2', [c.project.id, 'bounded']);
     expect(cleared?.bounds).toBeNull();
   });
+  it('lists configured scenes and those with a proxy, with defaults for the unconfigured', async () => {
+    expect(await put(c, 'listed-room', { capture: { gaze: true }, voxelSizeMm: 80 }, c.sk)).toBe(200);
+    const proxy = await fetch(`${c.url}/api/v1/scenes/proxy-only/proxy`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${c.pk}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ hash: 'abc', meshes: [{ id: 'm', box: [0, 0, 0, 1000, 2000, 500] }] }),
+    });
+    expect(proxy.status).toBe(200);
+    const res = await fetch(`${c.url}/api/v1/scenes`, { headers: { Authorization: `Bearer ${c.sk}` } });
+    const { scenes } = (await res.json()) as { scenes: Array<Record<string, unknown> & { capture: Record<string, boolean> }> };
+    const listed = scenes.find((s) => s.scene === 'listed-room');
+    expect(listed).toMatchObject({ configured: true, voxelSizeMm: 80, heatmapVoxelMm: 80, proxyMeshes: null });
+    expect(listed?.capture.gaze).toBe(true);
+    const proxied = scenes.find((s) => s.scene === 'proxy-only');
+    expect(proxied).toMatchObject({ configured: false, proxyMeshes: 1, heatmapVoxelMm: 100, modelUrl: null });
+    expect(proxied?.capture.gaze).toBe(false);
+    expect(proxied?.capture.camera).toBe(true);
+    expect((await fetch(`${c.url}/api/v1/scenes`, { headers: { Authorization: `Bearer ${c.pk}` } })).status).toBe(403);
+  });
+
 });
