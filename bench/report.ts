@@ -6,6 +6,7 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { AGGREGATE_EVENTS_GOAL, type AggregatesResult } from './aggregates.js';
 import { BUNDLE_GOAL_BYTES, DEMO_WIRE_GOAL_BYTES, FRAME_COST_GOAL_MS, type ConnectorBenchResult } from './connector.js';
 import { SEEK_GOAL_MS, type ReplayBenchResult } from './replay.js';
+import type { R3fBenchResult } from './r3f.js';
 import type { DecodeValidateResult } from './decode-validate.js';
 import { serverCpuPerEventUs, type ServerRun } from './ingest.js';
 import { ratio } from './stats.js';
@@ -176,6 +177,17 @@ export function replayRows(r: ReplayBenchResult): TableRow[] {
   return [
     row(`replay seek anywhere in a ${r.sessionMinutes}-min session (ms, p95; max ${r.seek.maxMs.toFixed(3)})`, r.seek.p95Ms, r.replayFromStart.p95Ms, 'replay from the start, p95', 4, goal),
     row(`replay index build, ${r.events.toLocaleString('en-US')} events (ms)`, r.buildMs, r.fullReplayMs, 'one replay start to end, no keyframes', 1),
+  ];
+}
+
+/** The rows for the R3F connector, next to the plain R3F page of the same run. */
+export function r3fRows(r: R3fBenchResult): TableRow[] {
+  return [
+    row(`R3F connector, ms per frame in its useFrame work (${r.meshes} meshes, every channel on, pointer moving, camera orbiting)`, r.hookMs, r.withoutConnectorMs, 'whole frame of the plain R3F page', 3, {
+      text: `< ${FRAME_COST_GOAL_MS} ms/frame`,
+      met: () => r.hookMs < FRAME_COST_GOAL_MS,
+    }),
+    row('R3F connector, ms per frame, whole frame with <VantageAnalytics> vs the plain R3F page (SwiftShader; noisy)', r.withConnectorMs, r.withoutConnectorMs, 'plain R3F page', 1),
   ];
 }
 
