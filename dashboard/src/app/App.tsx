@@ -81,9 +81,9 @@ function SignedIn({ session, onSignedOut }: { session: SessionInfo; onSignedOut(
     <div className="shell">
       <header className="topbar">
         <span className="brand">Vantage</span>
-        <label>
-          Project{' '}
-          <select
+        <label htmlFor="pick-project">Project</label>
+        <select
+            id="pick-project"
             value={project?.id ?? ''}
             onChange={(e) => {
               setProjectId(e.target.value);
@@ -97,10 +97,8 @@ function SignedIn({ session, onSignedOut }: { session: SessionInfo; onSignedOut(
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          Scene{' '}
-          <select value={scene} onChange={(e) => setScene(e.target.value)}>
+        <label htmlFor="pick-scene">Scene</label>
+        <select id="pick-scene" value={scene} onChange={(e) => setScene(e.target.value)}>
             <option value="">All scenes</option>
             {(scenes.data?.scenes ?? []).map((s) => (
               <option key={s.scene} value={s.scene}>
@@ -108,17 +106,14 @@ function SignedIn({ session, onSignedOut }: { session: SessionInfo; onSignedOut(
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          Time window{' '}
-          <select value={window} onChange={(e) => setWindow(e.target.value as WindowId)}>
+        <label htmlFor="pick-window">Time window</label>
+        <select id="pick-window" value={window} onChange={(e) => setWindow(e.target.value as WindowId)}>
             {WINDOWS.map((w) => (
               <option key={w.id} value={w.id}>
                 {w.label}
               </option>
             ))}
           </select>
-        </label>
         <span className="spacer" />
         <span className="who">{session.operator.email}</span>
         <button type="button" onClick={leave}>
