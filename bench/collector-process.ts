@@ -14,6 +14,8 @@ export interface CollectorProcess {
   readonly projectId: string;
   /** The demo project's publishable key. */
   readonly publishableKey: string;
+  /** The demo project's secret key (for the query API). */
+  readonly secretKey: string;
 }
 
 /** Where and how to start it. */
@@ -24,6 +26,8 @@ export interface CollectorOptions {
   dataDir: string;
   /** Write a V8 CPU profile of the collector here when it exits. */
   cpuProfileDir?: string | undefined;
+  /** Collector settings on top of the benchmark's (e.g. `TRUST_PROXY`). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** Collector settings that could come from the caller's environment and change what is measured. */
@@ -60,14 +64,15 @@ function captured(match: RegExpExecArray): string {
 export async function startCollectorProcess(options: CollectorOptions): Promise<CollectorProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of COLLECTOR_VARIABLES) delete env[name];
-  Object.assign(env, { DATABASE_URL: options.databaseUrl, VANTAGE_DATA_DIR: options.dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...BENCH_RATE_LIMITS });
+  Object.assign(env, { DATABASE_URL: options.databaseUrl, VANTAGE_DATA_DIR: options.dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...BENCH_RATE_LIMITS, ...options.env });
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const child = spawnChild('collector', process.execPath, [...profile, join(REPO_ROOT, 'collector/dist/cli.js'), 'serve'], env);
   try {
     const url = captured(await child.waitForLine(/^Vantage collector on (http:\/\/127\.0\.0\.1:\d+) /, START_TIMEOUT_MS));
     const projectId = captured(await child.waitForLine(/^Created the demo project ".*" \(([0-9a-f-]{36})\)\.$/, START_TIMEOUT_MS));
     const publishableKey = captured(await child.waitForLine(/publishable key \(browsers\): (pk_\S+)/, START_TIMEOUT_MS));
-    return { child, url, projectId, publishableKey };
+    const secretKey = captured(await child.waitForLine(/secret key \(servers\): +(sk_\S+)/, START_TIMEOUT_MS));
+    return { child, url, projectId, publishableKey, secretKey };
   } catch (error) {
     await child.stop(5_000);
     throw error;

@@ -10,7 +10,11 @@
  *    must be in the database afterwards;
  * 4. the three.js connector in Chromium: per-frame cost on 1,000 meshes against the same page
  *    without it, wire bytes per event of a recorded demo session, the gzipped single-file build;
- * 5. replay seeking in a simulated one-hour session against replaying from the start.
+ * 5. the R3F connector in Chromium: per-frame cost next to the plain R3F page;
+ * 6. replay seeking in a simulated one-hour session against replaying from the start;
+ * 7. the aggregates (issue 5): 10 million simulated events ingested on a fresh PostgreSQL server,
+ *    then storage bytes per event and the p50/p95 of every aggregate query next to a trivial
+ *    authenticated route (`BENCH_AGG_EVENTS=0` skips it).
  *
  * Results go to bench/results/latest.json, and a markdown table for the README is printed.
  * The exit code is 1 when something is wrong (validators disagree, events lost, requests failed),
@@ -23,11 +27,13 @@ import { createCleanup } from './cleanup.js';
 import { loadBenchConfig, type BenchConfig } from './config.js';
 import { CONTENDER_LABELS } from './contenders.js';
 import { measureDecodeValidate, type DecodeValidateResult } from './decode-validate.js';
+import { runAggregates, type AggregatesResult } from './aggregates.js';
 import { runIngest } from './ingest.js';
 import { killAllChildren } from './processes.js';
 import { measureConnector, type ConnectorBenchResult } from './connector.js';
 import { measureReplay } from './replay.js';
-import { connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, replayRows, tableCaption, wireSizeRows } from './report.js';
+import { measureR3f, type R3fBenchResult } from './r3f.js';
+import { aggregateRows, connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, r3fRows, replayRows, tableCaption, wireSizeRows } from './report.js';
 import { BATCH_EVENTS, simulateBatches } from './sample.js';
 import { ratio } from './stats.js';
 import { CONTENDER_NAMES } from './worker-protocol.js';
@@ -62,8 +68,10 @@ function finish(code: number): Promise<never> {
 function runBudgetMs(config: BenchConfig): number {
   const loads = config.jsonIngest ? 4 : 2;
   const timingProcesses = config.passes * CONTENDER_NAMES.length;
-  const connector = config.connector ? 240_000 + config.frameRounds * 2 * config.frames * 1000 : 0;
-  return 300_000 + connector + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
+  const connector = config.connector ? 2 * (240_000 + config.frameRounds * 2 * config.frames * 1000) : 0;
+  // The aggregates: ingest at most aggMaxSeconds, then every query's rounds at up to 0.5 s a request.
+  const aggregates = config.aggEvents > 0 ? 300_000 + config.aggMaxSeconds * 1000 + (config.aggRounds + config.aggWarmupRounds) * 19 * 500 : 0;
+  return 300_000 + connector + aggregates + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
 }
 
 async function main(config: BenchConfig): Promise<number> {
@@ -124,14 +132,53 @@ async function main(config: BenchConfig): Promise<number> {
     connector = await measureConnector({ framesPerRun: config.frames, rounds: config.frameRounds, cleanup, progress: (line) => log(`  ${line}`) });
     log();
   }
+  let r3f: R3fBenchResult | null = null;
+  if (config.connector) {
+    log(`5. The R3F connector in Chromium (SwiftShader WebGL; ${config.frameRounds} × ${config.frames} frames of an R3F page with and without <VantageAnalytics>)`);
+    r3f = await measureR3f({ framesPerRun: config.frames, rounds: config.frameRounds, cleanup, progress: (line) => log(`  ${line}`) });
+    log();
+  }
 
-  log('5. Replay seeking (the player core in Node, a simulated one-hour session)');
+  log('6. Replay seeking (the player core in Node, a simulated one-hour session)');
   const replay = measureReplay({ seed: config.seed, progress: (line) => log(`  ${line}`) });
   log();
 
-  const problems = ingest.flatMap((run) => run.problems.map((p) => `${run.server} ${run.contentType}: ${p}`));
-  const serverLog = ingest.flatMap((run) => run.serverLog.map((line) => `${run.server} ${run.contentType}: ${line}`));
-  const rows = [...wireSizeRows(wire), ...decodeValidateRows(decodeValidate), ...ingestRows(ingest), ...(connector ? connectorRows(connector) : []), ...replayRows(replay)];
+  let aggregates: AggregatesResult | null = null;
+  if (config.aggEvents > 0) {
+    log(`7. Aggregates: ${config.aggEvents.toLocaleString('en-US')} simulated events on PostgreSQL, then storage per event and query latency`);
+    aggregates = await runAggregates({
+      events: config.aggEvents,
+      sessions: config.aggSessions,
+      seed: config.seed,
+      workers: config.aggWorkers,
+      concurrency: config.aggConcurrency,
+      maxIngestMs: config.aggMaxSeconds * 1000,
+      rounds: config.aggRounds,
+      warmupRounds: config.aggWarmupRounds,
+      cleanup,
+      progress: (line) => log(`  ${line}`),
+    });
+    log();
+  }
+
+  const problems = [
+    ...ingest.flatMap((run) => run.problems.map((p) => `${run.server} ${run.contentType}: ${p}`)),
+    ...(aggregates?.problems.map((p) => `aggregates: ${p}`) ?? []),
+  ];
+  const serverLog = [
+    ...ingest.flatMap((run) => run.serverLog.map((line) => `${run.server} ${run.contentType}: ${line}`)),
+    ...(aggregates?.serverLog.map((line) => `aggregates: ${line}`) ?? []),
+  ];
+  const shortIngestRate = ingest.find((r) => r.server === 'vantage' && r.contentType === MSGPACK_CONTENT_TYPE)?.measured.eventsPerSecond ?? Number.NaN;
+  const rows = [
+    ...wireSizeRows(wire),
+    ...decodeValidateRows(decodeValidate),
+    ...ingestRows(ingest),
+    ...(connector ? connectorRows(connector) : []),
+    ...(r3f ? r3fRows(r3f) : []),
+    ...replayRows(replay),
+    ...(aggregates ? aggregateRows(aggregates, shortIngestRate) : []),
+  ];
   const caption = tableCaption(
     machine,
     started,
@@ -150,6 +197,8 @@ async function main(config: BenchConfig): Promise<number> {
     ingest,
     connector,
     replay,
+    r3f,
+    aggregates,
     table: rows,
     problems,
   };

@@ -11,6 +11,7 @@ import { createApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
 import { createWriteBuffer } from './ingest/write-buffer.js';
 import { createLimits } from './limits/index.js';
+import { createLiveHub } from './live/hub.js';
 import { createLogger, type Logger } from './log.js';
 import { createVisitorPipeline } from './privacy/visitor.js';
 import { startRetentionJob, type RetentionJob } from './retention/job.js';
@@ -51,7 +52,7 @@ export interface StartOptions {
 /** Build the app's dependencies over an open store. */
 export function createDeps(config: Config, store: Store, log: Logger): AppDeps {
   const tenants = createTenantCache(store);
-  return {
+  const deps: AppDeps = {
     config,
     store,
     log,
@@ -68,8 +69,11 @@ export function createDeps(config: Config, store: Store, log: Logger): AppDeps {
       concurrency: store.kind === 'postgres' ? 2 : 1,
       rawStreams: config.rawSessionRetention,
       onError: (error) => log.error({ err: error }, 'write buffer flush failed'),
+      onCommitted: (batches) => deps.live?.committed(batches),
     }),
   };
+  deps.live = createLiveHub(deps);
+  return deps;
 }
 
 /**
@@ -109,6 +113,9 @@ export async function startCollector(config: Config, options: StartOptions = {})
   });
   const server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
+  const live = deps.live ?? createLiveHub(deps);
+  await live.start();
+  server.on('upgrade', (req, socket, head) => live.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -132,6 +139,8 @@ export async function startCollector(config: Config, options: StartOptions = {})
         stopping = true;
         // A retention run in flight stops after its current batch, while requests finish.
         const retentionStopped = retention.stop();
+        // Live sockets are closed (1001) first: the HTTP server's close waits for them.
+        await live.closeClients();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Keep-alive sockets between requests (or opened just before the close) carry nothing
         // accepted: close them as they turn idle; requests in flight finish first.
@@ -143,6 +152,8 @@ export async function startCollector(config: Config, options: StartOptions = {})
         clearTimeout(force);
         await retentionStopped;
         await deps.buffer.drain();
+        // After the drain, so the last batches still reach the other processes' followers.
+        await live.stop();
         await deps.keys.stop();
         await store.close();
         log.info('collector stopped; everything acknowledged is stored');

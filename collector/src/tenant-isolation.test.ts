@@ -12,6 +12,7 @@ import { encodeBatch, type VantageEvent } from '@vantage/sdk-core/schema';
 import { ROLLUPS } from './aggregates/index.js';
 import { columnName } from './aggregates/define.js';
 import { createRouter } from './http/app.js';
+import { verifyLiveToken } from './live/tokens.js';
 import { createOperator } from './operators/operators.js';
 import type { Store } from './storage/types.js';
 import { auditStatement } from './tenants/audit.js';
@@ -347,6 +348,12 @@ describe.each(DRIVERS)('tenant isolation on the %s store', (driver) => {
       for (const id of [...B_IDS.sessions, SHARED.session]) {
         expect((await go({ method: 'GET', path: `/api/v1/sessions/${id}/events?project_id=${B()}` })).status).toBe(403);
       }
+    },
+    'POST /api/v1/live/token': async (go, kind) => {
+      const res = await go({ method: 'POST', path: `/api/v1/live/token?project_id=${B()}`, body: { project_id: B() } });
+      expect(res.status).toBe(kind === 'sk' ? 200 : 403);
+      // The token opens A's live channel, never B's (WS /api/v1/live itself: live/live.test.ts).
+      if (kind === 'sk') expect(await verifyLiveToken(store, (res.body as { token: string }).token, Date.now())).toMatchObject({ projectId: a.project.id });
     },
     'POST /api/v1/funnels': async (go, kind) => {
       const res = await go({ method: 'POST', path: `/api/v1/funnels?project_id=${B()}`, body: { name: 'a funnel', steps: [{ kind: 'scene', scene: SHARED.scene }] } });

@@ -3,7 +3,7 @@
  * way the database combines them, then written as one upsert per rollup table inside the
  * flush's statement ({@link rollupCtes}).
  */
-import type { Rollup } from './define.js';
+import { columnName as columnOf, type Rollup } from './define.js';
 
 /** One pending row: project, scene, bucket start (epoch s), key values, value columns. */
 interface Entry {
@@ -89,9 +89,6 @@ function combineSql(rollup: Rollup, name: string): string | null {
   return `${column} = ${spec.combine === 'max' ? 'greatest' : 'least'}(t.${column}, excluded.${column})`;
 }
 
-function columnOf(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
 
 /**
  * One data-modifying CTE per rollup with rows: insert the flush's rows, combining with stored
@@ -111,14 +108,17 @@ export function rollupCtes(payloads: ReadonlyArray<{ rollup: Rollup }>, firstPar
       ...rollup.valueNames.map((v, i) => `v${i} ${SQL_TYPE[(rollup.values[v] as { type: keyof typeof SQL_TYPE }).type]}`),
     ];
     const select = ['r.p', 'r.sc', 'to_timestamp(r.b)', ...keys.map((_, i) => `r.k${i}`), ...values.map((_, i) => `r.v${i}`)];
-    const primary = ['project_id', 'scene_id', rollup.bucket, ...keys];
+    const columns = ['project_id', 'scene_id', rollup.bucket, ...keys];
+    const primary = rollup.primaryKey;
+    // Sort by the primary key, in its order (positions in the select list).
+    const sortBy = primary.map((c) => columns.indexOf(c) + 1);
     const updates = rollup.valueNames.map((v) => combineSql(rollup, v)).filter((s): s is string => s !== null);
     const conflict = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
     return `${rollup.table} AS (
-  INSERT INTO ${rollup.table} AS t (${[...primary, ...values].join(', ')})
+  INSERT INTO ${rollup.table} AS t (${[...columns, ...values].join(', ')})
   SELECT ${select.join(', ')}
   FROM jsonb_to_recordset($${firstParam + index}::jsonb) AS r(${recordColumns.join(', ')})
-  ORDER BY ${primary.map((_, i) => i + 1).join(', ')}
+  ORDER BY ${sortBy.join(', ')}
   ON CONFLICT (${primary.join(', ')}) ${conflict}
   RETURNING 1
 )`;

@@ -38,6 +38,12 @@ export interface RollupSpec<K extends string, V extends string> {
   readonly keys: Readonly<Record<K, KeyType>>;
   /** Value columns. May be empty: a set of keys (`ON CONFLICT DO NOTHING`). */
   readonly values: Readonly<Record<V, ValueSpec>>;
+  /**
+   * How many of the first keys come before the time bucket in the primary key (default 0):
+   * keys every read filters on (a metric, a heatmap kind) go first, so a read scans only its
+   * own rows of the window.
+   */
+  readonly leadingKeys?: number;
 }
 
 /** A declared rollup. */
@@ -46,6 +52,8 @@ export interface Rollup<K extends string = string, V extends string = string> ex
   readonly keyNames: readonly K[];
   /** Value column names in order. */
   readonly valueNames: readonly V[];
+  /** Primary-key column names (SQL), in order: project, scene, leading keys, bucket, other keys. */
+  readonly primaryKey: readonly string[];
   /** The drizzle table (exported from the schema so drizzle-kit generates its migration). */
   readonly pgTable: ReturnType<typeof pgTable>;
   /** Bucket length, ms. */
@@ -91,8 +99,9 @@ export function defineRollup<K extends string, V extends string>(spec: RollupSpe
   };
   for (const k of keyNames) columns[k] = keyColumn(k, spec.keys[k]);
   for (const v of valueNames) columns[v] = valueColumn(v, spec.values[v]);
-  const table = pgTable(spec.table, columns, (t) => [
-    primaryKey({ columns: [t.projectId, t.sceneId, t[spec.bucket], ...keyNames.map((k) => t[k])] as never }),
-  ]);
-  return { ...spec, keyNames, valueNames, pgTable: table, bucketMs: spec.bucket === 'hour' ? HOUR_MS : 24 * HOUR_MS };
+  const lead = spec.leadingKeys ?? 0;
+  const order = ['projectId', 'sceneId', ...keyNames.slice(0, lead), spec.bucket, ...keyNames.slice(lead)];
+  const table = pgTable(spec.table, columns, (t) => [primaryKey({ columns: order.map((name) => t[name]) as never })]);
+  const primary = ['project_id', 'scene_id', ...keyNames.slice(0, lead).map(columnName), spec.bucket, ...keyNames.slice(lead).map(columnName)];
+  return { ...spec, keyNames, valueNames, primaryKey: primary, pgTable: table, bucketMs: spec.bucket === 'hour' ? HOUR_MS : 24 * HOUR_MS };
 }

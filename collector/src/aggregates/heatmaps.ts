@@ -29,13 +29,27 @@ export const HEATMAP_KINDS = ['click', 'gaze', 'camera'] as const;
 /** A heatmap kind. */
 export type HeatmapKind = (typeof HEATMAP_KINDS)[number];
 
-/** The rollup: one row per (project, scene, day, kind, voxel size, voxel). */
+/** The rollup: one row per (project, scene, kind, voxel size, day, voxel). */
 export const voxelRollup = defineRollup({
   table: 'agg_voxels',
   bucket: 'day',
   keys: { kind: 'text', voxelMm: 'int', vx: 'int', vy: 'int', vz: 'int' },
   values: { hits: sum() },
+  // A read is one kind on one grid: they lead the key, so it scans only its own voxels.
+  leadingKeys: 2,
 });
+
+/**
+ * Camera positions use a grid this many times coarser than hit points: cameras roam a volume
+ * far larger than the surfaces they look at, and at the hit-point grid a week of orbiting fills
+ * hundreds of thousands of voxels that no one reads one by one.
+ */
+export const CAMERA_GRID_FACTOR = 4;
+
+/** The voxel edge of a heatmap kind for a scene whose voxel edge is `voxelMm`. */
+export function gridOf(kind: HeatmapKind, voxelMm: number): number {
+  return kind === 'camera' ? voxelMm * CAMERA_GRID_FACTOR : voxelMm;
+}
 
 /** The voxel edge of a scene, mm: its own setting, else derived from its bounds (metres), else the default. */
 export function voxelSizeOf(voxelSizeMm: number | null, bounds: SceneBounds | null): number {
@@ -68,7 +82,7 @@ export const heatmaps: Aggregate = {
       z = e.pz;
     } else return;
     if (x === undefined || y === undefined || z === undefined) return;
-    const size = ctx.voxelMm;
+    const size = gridOf(e.type, ctx.voxelMm);
     key[0] = e.type;
     key[1] = size;
     key[2] = Math.floor(x / size);
@@ -87,7 +101,8 @@ export interface Voxel {
 }
 
 /** `GET /api/v1/heatmaps/:kind`; `voxelMm` is the scene's current size. */
-export async function readHeatmap(store: Store, q: AggregateQuery, kind: HeatmapKind, voxelMm: number, query: QueryParams): Promise<{ scene: string | null; kind: HeatmapKind; voxelMm: number; voxels: Voxel[]; total: number; truncated: boolean }> {
+export async function readHeatmap(store: Store, q: AggregateQuery, kind: HeatmapKind, sceneVoxelMm: number, query: QueryParams): Promise<{ scene: string | null; kind: HeatmapKind; voxelMm: number; voxels: Voxel[]; total: number; truncated: boolean }> {
+  const voxelMm = gridOf(kind, sceneVoxelMm);
   const limit = intParam(query, 'limit', 1, 50_000, 10_000);
   const { where, params } = windowWhere(q, 'day');
   const rows = await store.query<{ vx: number; vy: number; vz: number; n: number; total: number }>(

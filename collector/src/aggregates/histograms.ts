@@ -11,12 +11,14 @@ import { defineRollup, sum } from './define.js';
 import { windowWhere, type AggregateQuery } from './params.js';
 import type { FoldContext } from './types.js';
 
-/** The rollup: weight per (project, scene, hour, metric, device type, browser, bucket). */
+/** The rollup: weight per (project, scene, metric, hour, device type, browser, bucket). */
 export const histogramRollup = defineRollup({
   table: 'agg_histograms',
   bucket: 'hour',
   keys: { metric: 'text', deviceType: 'text', browser: 'text', bucket: 'int' },
   values: { weight: sum() },
+  // Every read names its metrics: they lead the key, so a read scans only theirs.
+  leadingKeys: 1,
 });
 
 const key: [string, string, string, number] = ['', '', '', 0];

@@ -394,8 +394,10 @@ export function voxelMmOf(scene: { voxelSizeMm?: number | null; bounds?: { min: 
 }
 
 /** `GET /api/v1/heatmaps/:kind` for one scene: voxel centre key `x,y,z` → count. */
-export function heatmap(population: readonly TruthSession[], w: Window & { scene: string }, kind: 'click' | 'gaze' | 'camera', voxelMm: number): Map<string, number> {
+export function heatmap(population: readonly TruthSession[], w: Window & { scene: string }, kind: 'click' | 'gaze' | 'camera', sceneVoxelMm: number): Map<string, number> {
   const voxels = new Map<string, number>();
+  // Camera positions use a grid four times coarser than hit points (the contract).
+  const voxelMm = kind === 'camera' ? sceneVoxelMm * 4 : sceneVoxelMm;
   const centre = (mm: number) => (Math.floor(mm / voxelMm) + 0.5) * voxelMm;
   for (const e of eventsInDays(population, w)) {
     let p: [number, number, number] | undefined;
@@ -407,10 +409,10 @@ export function heatmap(population: readonly TruthSession[], w: Window & { scene
   return voxels;
 }
 
-/** `GET /api/v1/view-directions`: `azimuthBin,elevationBin` → samples. */
+/** `GET /api/v1/view-directions` (per UTC day): `azimuthBin,elevationBin` → samples. */
 export function viewDirections(population: readonly TruthSession[], w: Window): Map<string, number> {
   const bins = new Map<string, number>();
-  for (const { e } of eventsIn(population, w)) {
+  for (const e of eventsInDays(population, w)) {
     if (e.type !== 'camera') continue;
     const n = Math.hypot(e.qx, e.qy, e.qz, e.qw);
     const [x, y, z, q] = [e.qx / n, e.qy / n, e.qz / n, e.qw / n];

@@ -311,7 +311,7 @@ function oracle(driver: Driver, every: number): void {
               c, `/api/v1/heatmaps/${kind}`, { scene, from: w.from, to: w.to, limit: 50_000 },
             );
             const label = `${scene} ${kind} ${new Date(w.from).toISOString()}`;
-            expect(got.voxelMm, label).toBe(VOXEL_MM[scene]);
+            expect(got.voxelMm, label).toBe(kind === 'camera' ? (VOXEL_MM[scene] as number) * 4 : VOXEL_MM[scene]);
             expect(new Map(got.voxels.map((v) => [`${v.x},${v.y},${v.z}`, v.count])), label).toEqual(want);
             expect(got.total, label).toBe([...want.values()].reduce((a, b) => a + b, 0));
             expect(got.truncated, label).toBe(false);

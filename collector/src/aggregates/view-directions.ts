@@ -15,10 +15,11 @@ export const AZIMUTH_BINS = 24;
 /** Elevation bands, equal in height `y` of the unit forward vector. */
 export const ELEVATION_BINS = 12;
 
-/** The rollup: samples per (project, scene, hour, azimuth bin, elevation bin). */
+/** The rollup: samples per (project, scene, UTC day, azimuth bin, elevation bin). */
 export const viewDirectionRollup = defineRollup({
   table: 'agg_view_directions',
-  bucket: 'hour',
+  // Per day: directions are read over days and weeks; hourly rows would be 24 times as many.
+  bucket: 'day',
   keys: { azimuthBin: 'int', elevationBin: 'int' },
   values: { samples: sum() },
 });
@@ -73,7 +74,7 @@ export async function readViewDirections(store: Store, q: AggregateQuery): Promi
   bins: Array<{ azimuthBin: number; elevationBin: number; direction: [number, number, number]; samples: number }>;
   total: number;
 }> {
-  const { where, params } = windowWhere(q, 'hour');
+  const { where, params } = windowWhere(q, 'day');
   const rows = await store.query<{ azimuth_bin: number; elevation_bin: number; n: number }>(
     `SELECT azimuth_bin, elevation_bin, sum(samples)::float8 AS n FROM agg_view_directions WHERE ${where}
       GROUP BY azimuth_bin, elevation_bin ORDER BY n DESC, azimuth_bin, elevation_bin`,

@@ -34,6 +34,7 @@ import { forget } from './routes/forget.js';
 import { healthz, readyz } from './routes/health.js';
 import { dashboardAsset } from './routes/dashboard.js';
 import { landing } from './routes/landing.js';
+import { liveToken } from './routes/live-token.js';
 import { getProjectSettings, patchProjectSettings } from './routes/project.js';
 import { getProxy, putProxy } from './routes/scene-proxy.js';
 import { getConfig, listScenesRoute, putScene } from './routes/scenes.js';
@@ -99,6 +100,7 @@ export function createRouter(deps: AppDeps): Router {
   router.get('/api/v1/traffic-sources', trafficSourcesRoute(deps));
   router.get('/api/v1/sessions', sessionsRoute(deps));
   router.get('/api/v1/sessions/:id/events', sessionStream(deps));
+  router.post('/api/v1/live/token', liveToken(deps));
   router.post('/api/v1/funnels', createFunnelRoute(deps));
   router.get('/api/v1/funnels', listFunnelsRoute(deps));
   router.get('/api/v1/funnels/:id', funnelReportRoute(deps));

@@ -5,6 +5,7 @@
 import type { WireValidators } from '@vantage/sdk-core/schema';
 import type { Config } from '../config.js';
 import type { WriteBuffer } from '../ingest/write-buffer.js';
+import type { LiveHub } from '../live/hub.js';
 import type { Limits } from '../limits/index.js';
 import type { Logger } from '../log.js';
 import type { VisitorPipeline } from '../privacy/visitor.js';
@@ -25,6 +26,8 @@ export interface AppDeps {
   /** Rate limits and quotas: `await deps.limits.take(key, '<route>')` right after authenticating. */
   limits: Limits;
   log: Logger;
+  /** `WS /api/v1/live`: presence and live follow; `startCollector` starts it and routes upgrades to it. */
+  live?: LiveHub;
   /**
    * The collector's clock, epoch ms (default `Date.now`): when a batch was received, which
    * corrects client clock skew and so decides each event's time bucket. Tests pin it.

@@ -53,6 +53,22 @@ describe('watchLoads', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it('reports a load already in flight when the watch began (R3F’s useLoader loads while rendering), timed from the watch at least', async () => {
+    const manager = new LoadingManager();
+    const seen: AssetLoad[] = [];
+    const loader = new FileLoader(manager);
+    const pending = load(loader, `${base}/models/chair.glb?early`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const t0 = performance.now();
+    watchLoads(manager, () => performance.now(), (l) => seen.push(l), (e) => { throw e; }, { location: { href: `${base}/` } });
+    expect(await pending).toBe(true);
+    // The manager hears of the end right after the loader's own callback.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ url: `${base}/models/chair.glb?early`, kind: 'model', ok: true });
+    expect(seen[0]?.durationMs).toBeLessThanOrEqual(Math.ceil(performance.now() - t0));
+  });
+
   it('never lets its own failure break the loader', async () => {
     const manager = new LoadingManager();
     const errors: unknown[] = [];

@@ -4,6 +4,9 @@
  * methods on the manager instance (and restores them on stop), times each URL, and reads the
  * transferred size from the browser's resource timing when the server allows it. `blob:` and
  * `data:` URLs (textures embedded in a .glb) are parts of an asset already counted, not assets.
+ * A load already in flight when the watch began (React Three Fiber's `useLoader` starts loading
+ * while rendering, before any effect can start capture) is reported when it ends, timed by its
+ * resource timing entry when there is one, else from the start of the watch.
  */
 import type { LoadingManager } from 'three';
 import { ms } from './wire.js';
@@ -58,17 +61,19 @@ export function watchLoads(
   g: { location?: { href: string }; performance?: Performance } = globalThis as never,
 ): () => void {
   const started = new Map<string, number>();
+  const watchedAt = now();
   const original = { itemStart: manager.itemStart, itemEnd: manager.itemEnd, itemError: manager.itemError };
 
   function finish(url: string, ok: boolean): void {
     const at = started.get(url);
-    if (at === undefined) return;
     started.delete(url);
     const absolute = assetUrl(url, g.location?.href);
     if (absolute === null) return;
-    const load: AssetLoad = { url: absolute, kind: assetKind(absolute), durationMs: ms(now() - at), ok };
-    const entries = ok ? g.performance?.getEntriesByName?.(absolute, 'resource') : undefined;
+    const entries = ok || at === undefined ? g.performance?.getEntriesByName?.(absolute, 'resource') : undefined;
     const entry = entries?.[entries.length - 1] as PerformanceResourceTiming | undefined;
+    // In flight before the watch: the browser's timing of the request, else a lower bound.
+    const durationMs = at !== undefined ? now() - at : entry ? entry.responseEnd - entry.startTime : now() - watchedAt;
+    const load: AssetLoad = { url: absolute, kind: assetKind(absolute), durationMs: ms(durationMs), ok };
     const bytes = entry ? entry.transferSize || entry.encodedBodySize : 0;
     if (bytes > 0 && bytes <= 2_147_483_647) load.bytes = bytes;
     onLoad(load);

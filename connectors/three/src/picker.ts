@@ -5,7 +5,7 @@
  * sphere can hold a nearer hit — so most meshes never see a triangle test. The buffers are
  * preallocated; only three's own `Mesh.raycast` allocates its intersection records.
  */
-import { Raycaster, Vector2, Vector3, type Box3, type Camera, type Intersection, type Object3D } from 'three';
+import { Ray, Raycaster, Vector2, Vector3, type Box3, type Camera, type Intersection, type Object3D } from 'three';
 import { SceneIndex, type MeshEntry } from './scene-index.js';
 
 export class Picker {
@@ -15,7 +15,10 @@ export class Picker {
   readonly point = new Vector3();
   /** Meshes raycast by the last pick (for tests and diagnostics). */
   raycasts = 0;
-  readonly #raycaster = new Raycaster();
+  readonly #raycaster: Raycaster;
+  /** A host's raycaster is put back as it was after each pick: its ray and camera, saved here. */
+  readonly #shared: boolean;
+  readonly #savedRay = new Ray();
   readonly #ndc = new Vector2();
   readonly #hits: Array<Intersection<Object3D>> = [];
   #candidates = new Int32Array(64);
@@ -68,8 +71,11 @@ export class Picker {
     return near;
   }
 
-  constructor(index: SceneIndex) {
+  /** `raycaster`: a host's own (React Three Fiber's `state.raycaster`); default a new one. */
+  constructor(index: SceneIndex, raycaster?: Raycaster) {
     this.#index = index;
+    this.#shared = raycaster !== undefined;
+    this.#raycaster = raycaster ?? new Raycaster();
   }
 
   /**
@@ -77,6 +83,19 @@ export class Picker {
    * Returns whether a mesh was hit; see {@link hit} and {@link point}.
    */
   pick(camera: Camera, x: number, y: number, epoch: number): boolean {
+    if (!this.#shared) return this.#pick(camera, x, y, epoch);
+    const raycaster = this.#raycaster;
+    const savedCamera = raycaster.camera;
+    this.#savedRay.copy(raycaster.ray);
+    try {
+      return this.#pick(camera, x, y, epoch);
+    } finally {
+      raycaster.ray.copy(this.#savedRay);
+      raycaster.camera = savedCamera;
+    }
+  }
+
+  #pick(camera: Camera, x: number, y: number, epoch: number): boolean {
     this.hit = null;
     this.raycasts = 0;
     const entries = this.#index.entries;

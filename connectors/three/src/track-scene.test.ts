@@ -7,7 +7,7 @@
  */
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { BoxGeometry, Group, Mesh, MeshBasicMaterial, PerspectiveCamera, Scene, type WebGLRenderer } from 'three';
+import { BoxGeometry, Group, Mesh, MeshBasicMaterial, PerspectiveCamera, Raycaster, Scene, Vector2, type WebGLRenderer } from 'three';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type VantageClient } from '@vantage/sdk-core';
 import { trackScene, type SceneTracker } from './track-scene.js';
@@ -95,6 +95,29 @@ describe('trackScene in the render loop', () => {
     console.log(`heap growth per frame: still ${(still / 100_000).toFixed(1)} B, orbiting ${(orbiting / 100_000).toFixed(1)} B`);
     expect(still / 100_000).toBeLessThan(48);
     expect(orbiting / 100_000).toBeLessThan(48);
+  });
+
+  it('driven by a host (frames: manual, its pointer and raycaster, as R3F drives it): scene untouched, no object per frame', () => {
+    const { scene, camera } = grid();
+    const r = renderer();
+    const own = scene.onAfterRender;
+    const pointer = new Vector2(0.1, 0.1);
+    const raycaster = new Raycaster();
+    client = createClient({ endpoint: 'http://127.0.0.1:9', key: 'pk_test', sceneId: 'alloc-manual', ignoreOptOut: true, flushIntervalMs: 600_000, requestTimeoutMs: 100 });
+    tracker = trackScene({ scene, camera, renderer: r, client, registerProxy: false, loadingManager: null, frames: 'manual', pointer, raycaster, aimAtCentre: () => false, pointerIntervalMs: 60_000 });
+    expect(scene.onAfterRender).toBe(own);
+    const t = tracker;
+    // The pointer moves every 64th frame (the test's own writes of doubles box numbers too); the
+    // pointer samples themselves (events: they allocate) are paced by time, so kept out by a long
+    // interval, or a loaded machine, slower through the frames, would count more of them.
+    const moving = heapGrowth(100_000, (i) => {
+      if ((i & 63) === 0) pointer.set((i & 1023) / 2048, 0.25);
+      t.frame(camera);
+    });
+    console.log(`heap growth per manual frame, pointer moving: ${(moving / 100_000).toFixed(1)} B`);
+    expect(moving / 100_000).toBeLessThan(48);
+    expect(client.stats.queuedTotal).toBeGreaterThan(0);
+    expect(t.active).toBe(true);
   });
 
   it('keeps the app’s own onAfterRender, and never throws into the render loop', () => {

@@ -15,7 +15,7 @@
  * console warning, and a connector that keeps failing switches itself off.
  */
 import { VantageError, type VantageClient } from '@vantage/sdk-core';
-import { DefaultLoadingManager, type Camera, type LoadingManager, type Object3D, type PerspectiveCamera, type Scene, type Vector3, type WebGLRenderer } from 'three';
+import { DefaultLoadingManager, type Camera, type LoadingManager, type Object3D, type PerspectiveCamera, type Raycaster, type Scene, type Vector3, type WebGLRenderer } from 'three';
 import { watchLoads } from './assets.js';
 import { CameraSampler, CAMERA_SAMPLER_DEFAULTS } from './camera-sampler.js';
 import { FrameWindow } from './frame-window.js';
@@ -74,6 +74,31 @@ export interface TrackSceneOptions extends TrackSceneTuning {
   registerProxy?: boolean;
   /** Hears every error of the connector; it never throws into the page. */
   onError?: (error: VantageError) => void;
+  /**
+   * What drives the connector's frames. `'after-render'` (default): it chains itself onto
+   * `scene.onAfterRender`. `'manual'`: the host calls {@link SceneTracker.frame} once per frame
+   * from its own loop (React Three Fiber's `useFrame`), and the scene is left untouched.
+   */
+  frames?: 'after-render' | 'manual';
+  /**
+   * The raycaster pointer, click and gaze rays go through (its layers and params apply). Default
+   * the connector's own. A host with its own (React Three Fiber's `state.raycaster`) passes it:
+   * its ray is set for each pick and put back as it was afterwards.
+   */
+  raycaster?: Raycaster;
+  /**
+   * The pointer in normalised device coordinates (-1..1, y up), kept current by the host's event
+   * system (React Three Fiber's `state.pointer`). When set, the connector installs no
+   * `pointermove` listener: it reads this each frame, and a change is a move. Its listeners for
+   * leaving and clicking stay on `domElement`, after the host's own (so the value is current).
+   */
+  pointer?: { readonly x: number; readonly y: number };
+  /**
+   * Asked each frame: whether the visitor aims with the centre of the view (first-person controls
+   * with the pointer locked) rather than with the pointer. While it returns true, pointer samples
+   * and clicks are taken at the centre of the view, and a moving view counts as a pointer move.
+   */
+  aimAtCentre?: () => boolean;
 }
 
 /** The handle {@link trackScene} returns. */
@@ -86,6 +111,11 @@ export interface SceneTracker {
   pick(object: Object3D, point?: Vector3): void;
   /** Re-read mesh ids after objects were renamed or re-tagged (child changes are followed by themselves). */
   refresh(): void;
+  /**
+   * One frame, seen through `camera`: call it once per frame with `frames: 'manual'` (React Three
+   * Fiber's `useFrame`). Does nothing otherwise, or after {@link SceneTracker.stop}. Never throws.
+   */
+  frame(camera: Camera): void;
   /** Send what the open windows hold, unhook everything, and stop. Does not stop the client. */
   stop(): void;
 }
@@ -128,7 +158,7 @@ function failure(what: string, error: unknown): VantageError {
 
 /** A handle that does nothing (unusable options). */
 function inertTracker(): SceneTracker {
-  return { active: false, meshCount: 0, pick: () => undefined, refresh: () => undefined, stop: () => undefined };
+  return { active: false, meshCount: 0, pick: () => undefined, refresh: () => undefined, frame: () => undefined, stop: () => undefined };
 }
 
 /**
@@ -203,7 +233,10 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
   };
 
   const index = new SceneIndex(scene, (object) => include(object));
-  const picker = new Picker(index);
+  const picker = new Picker(index, options.raycaster);
+  const hostPointer = options.pointer && typeof options.pointer.x === 'number' ? options.pointer : undefined;
+  const aimAtCentre = typeof options.aimAtCentre === 'function' ? options.aimAtCentre : undefined;
+  const manualFrames = options.frames === 'manual';
   const sampler = new CameraSampler({ ...CAMERA_SAMPLER_DEFAULTS, minIntervalMs: positive(options.cameraIntervalMs, CAMERA_SAMPLER_DEFAULTS.minIntervalMs) });
   const frames = new FrameWindow();
   const hover = new HoverTracker(tuning.hoverThresholdMs);
@@ -226,6 +259,17 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
   let downY = 0;
   let downAt = -Infinity;
   let downButton = -1;
+  /**
+   * The host pointer's value at the last frame (see `options.pointer`): x, y. In a typed array, as
+   * a double written to a closure variable every frame would be a new heap number every frame.
+   */
+  const hostLast = new Float64Array(2);
+  if (hostPointer) {
+    hostLast[0] = hostPointer.x;
+    hostLast[1] = hostPointer.y;
+  }
+  /** Whether the view aims at its centre (see `options.aimAtCentre`). */
+  let centred = false;
 
   let lastVisibilityStep = -Infinity;
   let visibilityFrame = -Infinity;
@@ -341,7 +385,13 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
 
   function samplePointer(now: number, c: Camera, send: boolean): void {
     lastPointerSample = now;
-    if (!toNdc(pointerX, pointerY, box ?? readBox())) return;
+    if (centred) {
+      ndc.x = 0;
+      ndc.y = 0;
+    } else if (hostPointer) {
+      ndc.x = Math.max(-1, Math.min(1, hostPointer.x));
+      ndc.y = Math.max(-1, Math.min(1, hostPointer.y));
+    } else if (!toNdc(pointerX, pointerY, box ?? readBox())) return;
     const hit = picker.pick(c, ndc.x, ndc.y, epoch) ? picker.hit : null;
     const pt = picker.point;
     if (send && client.isEnabled('pointer_move')) {
@@ -353,7 +403,14 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
 
   function onClick(clientX: number, clientY: number, button: number): void {
     const c = camera;
-    if (!c || !toNdc(clientX, clientY, readBox())) return;
+    if (!c) return;
+    if (aimAtCentre?.() === true) {
+      ndc.x = 0;
+      ndc.y = 0;
+    } else if (hostPointer) {
+      ndc.x = Math.max(-1, Math.min(1, hostPointer.x));
+      ndc.y = Math.max(-1, Math.min(1, hostPointer.y));
+    } else if (!toNdc(clientX, clientY, readBox())) return;
     if (index.dirty) rebuild(perfNow());
     // A fresh epoch: the spheres are refreshed for where things are now.
     epoch++;
@@ -377,12 +434,14 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     teardown.push(() => target.removeEventListener(type, wrapped, opts));
   }
 
-  listen<PointerEvent>(element, 'pointermove', (e) => {
-    pointerX = e.clientX;
-    pointerY = e.clientY;
-    pointerInside = true;
-    pointerDirty = true;
-  });
+  if (!hostPointer) {
+    listen<PointerEvent>(element, 'pointermove', (e) => {
+      pointerX = e.clientX;
+      pointerY = e.clientY;
+      pointerInside = true;
+      pointerDirty = true;
+    });
+  }
   listen<PointerEvent>(element, 'pointerleave', () => {
     pointerInside = false;
     pointerDirty = false;
@@ -489,9 +548,28 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
       viewportSent = '';
     }
     if (current === undefined) return;
+    let viewMoved = false;
     if (client.isEnabled('camera')) {
       const fov = (c as PerspectiveCamera).isPerspectiveCamera === true ? (c as PerspectiveCamera).fov : undefined;
-      if (sampler.update(now, c.matrixWorld, fov)) emitCamera(c);
+      if (sampler.update(now, c.matrixWorld, fov)) {
+        viewMoved = true;
+        emitCamera(c);
+      }
+    }
+    if (hostPointer && (hostPointer.x !== hostLast[0] || hostPointer.y !== hostLast[1])) {
+      hostLast[0] = hostPointer.x;
+      hostLast[1] = hostPointer.y;
+      pointerInside = true;
+      pointerDirty = true;
+    }
+    if (aimAtCentre) {
+      const was = centred;
+      centred = aimAtCentre() === true;
+      if (centred) {
+        // The crosshair is the pointer: it is always inside, and moves with the view.
+        pointerInside = true;
+        if (viewMoved || !was) pointerDirty = true;
+      }
     }
     if (pointerInside && now - lastPointerSample >= tuning.pointerIntervalMs && frame - pointerFrame >= POINTER_MIN_FRAMES && heavyFrame !== frame) {
       pointerFrame = frame;
@@ -515,11 +593,11 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     if (frames.startedAt >= 0 && now - frames.startedAt >= tuning.perfWindowMs) emitPerf(now);
   }
 
-  const previousAfterRender = scene.onAfterRender;
+  const previousAfterRender = manualFrames ? undefined : scene.onAfterRender;
   // Explicit parameters, not `...rest`: a rest array would be an allocation every frame.
   const afterRender: Scene['onAfterRender'] = function (this: Scene, r, s, c, geometry, material, group) {
     try {
-      previousAfterRender.call(this, r, s, c, geometry, material, group);
+      previousAfterRender?.call(this, r, s, c, geometry, material, group);
     } finally {
       if (running) {
         try {
@@ -530,11 +608,13 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
       }
     }
   };
-  scene.onAfterRender = afterRender;
-  teardown.push(() => {
-    // Only undo what is still ours (the app may have chained its own handler after us).
-    if (scene.onAfterRender === afterRender) scene.onAfterRender = previousAfterRender;
-  });
+  if (previousAfterRender) {
+    scene.onAfterRender = afterRender;
+    teardown.push(() => {
+      // Only undo what is still ours (the app may have chained its own handler after us).
+      if (scene.onAfterRender === afterRender) scene.onAfterRender = previousAfterRender;
+    });
+  }
 
   // ---- housekeeping between frames ------------------------------------------------------------
 
@@ -584,7 +664,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     guard('housekeeping', () => {
       const now = perfNow();
       if (index.dirty && now - lastRebuild >= HOUSEKEEPING_MS) rebuild(now);
-      if (pointerInside) readBox();
+      if (pointerInside && !hostPointer) readBox();
       else box = undefined;
       if (client.sessionId === undefined) return;
       const c = camera;
@@ -645,6 +725,14 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
         index.dirty = true;
         rebuild(perfNow());
       });
+    },
+    frame(c) {
+      if (!running || !manualFrames) return;
+      try {
+        onFrame(c);
+      } catch (error) {
+        fail('the frame hook', error);
+      }
     },
     stop,
   };

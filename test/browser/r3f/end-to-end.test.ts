@@ -1,0 +1,249 @@
+/**
+ * The R3F connector end to end: the sofa configurator built with React Three Fiber
+ * (`connectors/r3f/demo/`: `<VantageAnalytics>` inside `<Canvas>`, the model through `useLoader`,
+ * drei's `<OrbitControls makeDefault>`, StrictMode) and the three.js demo (`demo/`), side by side
+ * in real headless Chromium (SwiftShader WebGL) against the real collector, driven by the same
+ * real input: orbit drags, hovers and clicks on each sofa mesh, a fabric button, add to cart.
+ * Read back through the collector (its per-channel counts, the scene proxy it holds) and from
+ * what it accepted (collect bodies decoded by its validators): the R3F page sends the same
+ * channels with the same mesh ids as the three.js demo, hit points on the sofa, one session.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createWireValidators, type VantageEvent, type WireBatch } from '@vantage/sdk-core/schema';
+import { Unpackr } from 'msgpackr';
+import { demoAssetsDir, demoModelPath, DEMO_SCRIPT_FILE, renderDemoPage } from '@vantage/demo';
+import type {} from '../../../demo/src/page/handle.js';
+import { renderR3fDemoPage } from '../../../connectors/r3f/demo/page-api.js';
+import { launchChromium, openPage, servePages, startBrowserCollector, type BrowserCollector, type PageServer, type TestPage } from '../harness/index.js';
+
+const SOFA_MESHES = ['GlamVelvetSofa_fabric', 'GlamVelvetSofa_feet', 'GlamVelvetSofa_legs'];
+const ASSETS = '/demo/assets';
+const SCREENSHOT_DIR = process.env.VANTAGE_SCREENSHOT_DIR ?? fileURLToPath(new URL('../../../artifacts/screens/', import.meta.url));
+
+let browser: Browser;
+let pages: PageServer;
+let collector: BrowserCollector;
+let htmlDir: string;
+
+beforeAll(async () => {
+  const bundle = join(demoAssetsDir, DEMO_SCRIPT_FILE);
+  if (!existsSync(bundle)) throw new Error(`the demo bundle ${bundle} is missing: build first (npx turbo build --filter=@vantage/demo)`);
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  htmlDir = await mkdtemp(join(tmpdir(), 'vantage-r3f-'));
+  pages = await servePages({
+    scripts: { '/r3f-demo.js': fileURLToPath(new URL('../../../connectors/r3f/demo/main.tsx', import.meta.url)) },
+    // esbuild bundles React in development mode unless told otherwise; the demo ships production React.
+    define: { 'process.env.NODE_ENV': '"production"' },
+    files: {
+      '/r3f': join(htmlDir, 'r3f.html'),
+      '/demo': join(htmlDir, 'demo.html'),
+      [`${ASSETS}/${DEMO_SCRIPT_FILE}`]: bundle,
+      [`${ASSETS}/GlamVelvetSofa.glb`]: demoModelPath,
+    },
+  });
+  collector = await startBrowserCollector({ driver: 'postgres', postgresUrl: inject('postgresUrl'), origins: [pages.origin] });
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await pages?.close();
+  await collector?.close();
+  if (htmlDir) await rm(htmlDir, { recursive: true, force: true });
+});
+
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
+const validators = createWireValidators();
+
+type Kind = 'three' | 'r3f';
+interface Visit {
+  tab: TestPage;
+  bodies: Array<{ type: string; body: Buffer }>;
+}
+
+/** What the page under test exposes, whichever demo it is (evaluated in the page). */
+const HANDLE = `(window.vantageR3fDemo ?? window.vantageDemo)`;
+
+async function visit(kind: Kind, sceneId: string): Promise<Visit> {
+  const config = { endpoint: collector.url, publishableKey: collector.pk, sceneId, modelUrl: `${ASSETS}/GlamVelvetSofa.glb` };
+  if (kind === 'r3f') await writeFile(join(htmlDir, 'r3f.html'), renderR3fDemoPage(config, '/r3f-demo.js'));
+  else await writeFile(join(htmlDir, 'demo.html'), renderDemoPage({ ...config, assetBase: ASSETS }));
+  const tab = await openPage(browser, { viewport: { width: 1100, height: 700 } });
+  const bodies: Visit['bodies'] = [];
+  tab.page.on('request', (request: Request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/v1/collect') {
+      const body = request.postDataBuffer();
+      if (body) bodies.push({ type: (request.headers()['content-type'] ?? '').split(';')[0] ?? '', body });
+    }
+  });
+  await tab.page.goto(pages.url(kind === 'r3f' ? '/r3f' : '/demo'), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await tab.page.waitForFunction(`${HANDLE} !== undefined && ${HANDLE}.controls != null`, undefined, { timeout: 90_000 });
+  // Damping converges per frame and SwiftShader draws few frames a second: without it a drag ends where the mouse let go.
+  await tab.page.evaluate(`${HANDLE}.controls.enableDamping = false`);
+  return { tab, bodies };
+}
+
+function eventsOf(v: Visit): VantageEvent[] {
+  const events: VantageEvent[] = [];
+  for (const { type, body } of v.bodies) {
+    const batch = (type === 'application/msgpack' ? unpackr.unpack(body) : JSON.parse(body.toString('utf8'))) as WireBatch;
+    for (const raw of batch.events) {
+      const decoded = validators.decodeEvent(raw, batch);
+      if (!decoded.ok) throw new Error(`the page sent an event the collector drops: ${decoded.reason} ${decoded.detail}`);
+      events.push(decoded.event);
+    }
+  }
+  return events;
+}
+
+/** Screen points (CSS px) where three's own raycaster hits each sofa mesh first, nearest the centre. */
+async function sofaTargets(page: Page): Promise<Array<{ id: string; x: number; y: number }>> {
+  return page.evaluate((handleExpr) => {
+    const demo = (0, eval)(handleExpr) as { camera: import('three').PerspectiveCamera; scene: import('three').Scene; gl?: import('three').WebGLRenderer; renderer?: import('three').WebGLRenderer; meshAt(x: number, y: number): { name: string } | null };
+    const camera = demo.camera;
+    const canvas = (demo.gl ?? demo.renderer)!.domElement;
+    const rect = canvas.getBoundingClientRect();
+    const out: Array<{ id: string; x: number; y: number }> = [];
+    const v = camera.position.clone();
+    demo.scene.updateMatrixWorld(true);
+    demo.scene.traverse((o) => {
+      const mesh = o as typeof o & { isMesh?: boolean; geometry?: { attributes: { position: { count: number } } }; getVertexPosition?(i: number, t: typeof v): typeof v };
+      if (!mesh.isMesh || !mesh.geometry || !mesh.getVertexPosition) return;
+      const count = mesh.geometry.attributes.position.count;
+      let best: { x: number; y: number; score: number } | undefined;
+      for (let i = 0; i < count; i += Math.max(1, Math.floor(count / 400))) {
+        mesh.getVertexPosition(i, v);
+        v.applyMatrix4(mesh.matrixWorld).project(camera);
+        if (Math.abs(v.x) > 0.95 || Math.abs(v.y) > 0.95 || v.z > 1) continue;
+        const px = rect.left + ((v.x + 1) / 2) * rect.width;
+        const py = rect.top + ((1 - v.y) / 2) * rect.height;
+        for (const [dx, dy] of [[0, 0], [2, 0], [-2, 0], [0, 2], [0, -2], [3, 3], [-3, -3], [3, -3], [-3, 3]] as const) {
+          const x = px + dx;
+          const y = py + dy;
+          if (demo.meshAt(x, y)?.name !== o.name) continue;
+          const score = Math.abs(x - rect.left - rect.width / 2) + Math.abs(y - rect.top - rect.height / 2);
+          if (!best || score < best.score) best = { x, y, score };
+          break;
+        }
+      }
+      if (best) out.push({ id: o.name, x: best.x, y: best.y });
+    });
+    return out;
+  }, HANDLE);
+}
+
+async function orbit(page: Page, dx: number): Promise<void> {
+  const box = await page.locator('canvas').first().boundingBox();
+  if (!box) throw new Error('no canvas');
+  const y = box.y + box.height * 0.3;
+  await page.mouse.move(box.x + box.width / 2 - dx / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + dx / 2, y + 20, { steps: 20 });
+  await page.mouse.up();
+  await settle(page);
+}
+
+/** The camera unchanged over three looks 250 ms apart. */
+async function settle(page: Page): Promise<void> {
+  let last = '';
+  let same = 0;
+  for (let i = 0; i < 120 && same < 3; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = await page.evaluate(`${HANDLE}.camera.matrixWorld.elements.map((v) => v.toFixed(5)).join(',')`);
+    same = now === last ? same + 1 : 0;
+    last = now as string;
+  }
+}
+
+/** The same script on either page; returns what the collector accepted from it. */
+async function session(kind: Kind, sceneId: string): Promise<{ events: VantageEvent[]; visit: Visit }> {
+  const v = await visit(kind, sceneId);
+  const page = v.tab.page;
+  await orbit(page, 300);
+  const targets = await sofaTargets(page);
+  expect(targets.map((t) => t.id).sort()).toEqual(SOFA_MESHES);
+  for (const target of targets) {
+    await page.mouse.move(target.x, target.y, { steps: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await page.mouse.click(target.x, target.y);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await page.locator('button', { hasText: 'Champagne' }).first().click();
+  await page.locator('#add-to-cart').click();
+  await orbit(page, -250);
+  // Housekeeping sends the viewport and registers the proxy once the mesh set has been stable for a second.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect(await page.evaluate(`${HANDLE}.client.flush()`)).toBe(true);
+  return { events: eventsOf(v), visit: v };
+}
+
+async function proxyIds(sceneId: string): Promise<{ ids: string[]; boxOf: Map<string, number[]> }> {
+  const answer = await fetch(`${collector.url}/api/v1/scenes/${sceneId}/proxy`, { headers: { Authorization: `Bearer ${collector.sk}` } });
+  expect(answer.status).toBe(200);
+  const proxy = (await answer.json()) as { meshes: Array<{ id: string; box: number[] }> };
+  return { ids: proxy.meshes.map((m) => m.id), boxOf: new Map(proxy.meshes.map((m) => [m.id, m.box])) };
+}
+
+const meshIds = (events: VantageEvent[], type: string): string[] =>
+  [...new Set(events.filter((e) => e.type === type).map((e) => (e as { mesh?: string }).mesh).filter((m): m is string => m !== undefined))].sort();
+
+describe('the R3F sofa configurator, end to end, next to the three.js demo', () => {
+  it('sends the same channels with the same mesh ids as the three.js demo, hit points on the sofa, one session under StrictMode', async () => {
+    const three = await session('three', 'sofa-three');
+    await three.visit.tab.close();
+    const r3f = await session('r3f', 'sofa-r3f');
+    const tab = r3f.visit.tab;
+    await tab.page.locator('#stage canvas').screenshot({ path: join(SCREENSHOT_DIR, 'r3f-demo-canvas.png') });
+    await tab.page.screenshot({ path: join(SCREENSHOT_DIR, 'r3f-demo.png') });
+    expect(tab.pageErrors).toEqual([]);
+
+    // The same channels reached the collector, per its own counts, and it stored what was sent.
+    const stored = { three: await collector.eventCounts('sofa-three'), r3f: await collector.eventCounts('sofa-r3f') };
+    // (session_end aside: the three.js page was closed already, and sent it at page hide.)
+    const channels = (counts: Record<string, number>) => Object.keys(counts).filter((c) => c !== 'session_end').sort();
+    expect(channels(stored.r3f)).toEqual(channels(stored.three));
+    for (const channel of ['session_start', 'camera', 'pointer_move', 'click', 'mesh_pick', 'perf', 'viewport', 'asset_load', 'custom']) {
+      expect(stored.r3f[channel], channel).toBeGreaterThanOrEqual(1);
+    }
+    const sent: Record<string, number> = {};
+    for (const e of r3f.events) sent[e.type] = (sent[e.type] ?? 0) + 1;
+    expect(stored.r3f).toEqual(sent);
+
+    // The same mesh ids, channel by channel and in the proxy the collector holds.
+    for (const type of ['click', 'mesh_pick', 'pointer_move']) {
+      expect(meshIds(r3f.events, type), type).toEqual(SOFA_MESHES);
+      expect(meshIds(r3f.events, type), type).toEqual(meshIds(three.events, type));
+    }
+    const proxies = { three: await proxyIds('sofa-three'), r3f: await proxyIds('sofa-r3f') };
+    expect(proxies.r3f.ids).toEqual(SOFA_MESHES);
+    expect(proxies.r3f.ids).toEqual(proxies.three.ids);
+
+    // Hit points from R3F's pointer and raycaster lie on the mesh they name.
+    const onMesh = (e: { mesh?: string; hx?: number; hy?: number; hz?: number }) => {
+      const box = e.mesh === undefined ? undefined : proxies.r3f.boxOf.get(e.mesh);
+      if (!box || e.hx === undefined || e.hy === undefined || e.hz === undefined) return false;
+      return e.hx >= box[0]! - 2 && e.hy >= box[1]! - 2 && e.hz >= box[2]! - 2 && e.hx <= box[3]! + 2 && e.hy <= box[4]! + 2 && e.hz <= box[5]! + 2;
+    };
+    const picks = r3f.events.filter((e): e is Extract<VantageEvent, { type: 'mesh_pick' }> => e.type === 'mesh_pick');
+    expect(picks.map((p) => p.mesh).sort()).toEqual(SOFA_MESHES);
+    expect(picks.every((p) => p.source === 'pointer' && onMesh(p))).toBe(true);
+    const clicks = r3f.events.filter((e): e is Extract<VantageEvent, { type: 'click' }> => e.type === 'click' && e.mesh !== undefined);
+    expect(clicks.every(onMesh)).toBe(true);
+    expect(r3f.events.filter((e) => e.type === 'pointer_move' && e.mesh !== undefined).every((e) => onMesh(e as never))).toBe(true);
+
+    // useLoader's load went through the DefaultLoadingManager; the app's custom events; one session (StrictMode).
+    expect(r3f.events.some((e) => e.type === 'asset_load' && e.url.endsWith('/demo/assets/GlamVelvetSofa.glb') && e.ok)).toBe(true);
+    expect(r3f.events.filter((e) => e.type === 'custom').map((e) => (e.type === 'custom' ? e.name : ''))).toEqual(['variant_selected', 'add_to_cart']);
+    const starts = r3f.events.filter((e): e is Extract<VantageEvent, { type: 'session_start' }> => e.type === 'session_start');
+    expect(starts).toHaveLength(1);
+    expect(starts[0]?.sdk).toBe('demo-r3f/0.1.0');
+    expect(new Set((await collector.batches('sofa-r3f')).map((b) => b.sessionId)).size).toBe(1);
+    await tab.close();
+  }, 300_000);
+});
