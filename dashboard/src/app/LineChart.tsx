@@ -13,8 +13,8 @@ export interface Line {
   colour: string;
 }
 
-/** A chart of `lines` over `times` (epoch ms). */
-export function LineChart({ title, times, lines, height = 220 }: { title: string; times: number[]; lines: Line[]; height?: number }): ReactElement {
+/** A chart of `lines` over `times` (epoch ms), the x axis spanning `range` (epoch ms). */
+export function LineChart({ title, times, lines, range, height = 220 }: { title: string; times: number[]; lines: Line[]; range: [number, number]; height?: number }): ReactElement {
   const box = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
     const element = box.current;
@@ -25,8 +25,8 @@ export function LineChart({ title, times, lines, height = 220 }: { title: string
         width: Math.max(200, element.clientWidth),
         height,
         series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.colour, width: 2, fill: `${l.colour}22`, points: { show: times.length < 40 } }))],
-        axes: [{}, { size: 56 }],
-        scales: { x: { time: true } },
+        axes: [{}, { size: 72 }],
+        scales: { x: { time: true, range: () => [range[0] / 1000, range[1] / 1000] } },
       },
       data,
       element,
@@ -37,7 +37,7 @@ export function LineChart({ title, times, lines, height = 220 }: { title: string
       observer.disconnect();
       chart.destroy();
     };
-  }, [times, lines, height]);
+  }, [times, lines, height, range[0], range[1]]);
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>

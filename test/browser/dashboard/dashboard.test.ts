@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 async function shoot(page: Page, name: string): Promise<Buffer> {
-  const png = await page.screenshot({ path: join(SCREENSHOT_DIR, `dashboard-${name}.png`) });
+  const png = await page.screenshot({ path: join(SCREENSHOT_DIR, `dashboard-${name}.png`), fullPage: true });
   const stats = await pixels(page, png);
   expect(stats.covered, `${name}: the screenshot shows something`).toBeGreaterThan(0.01);
   return png;

@@ -39,6 +39,8 @@ export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
   const totals = activity.data.totals;
   if (totals.events === 0 && scope.scenes.length === 0) return <EmptyState />;
   const group = perf.data?.groups[0];
+  // One row per mesh, even when the answer repeats one (rows of several scenes or pages).
+  const topMeshes = [...new Map((meshes.data?.meshes ?? []).map((m) => [m.mesh, m] as const)).values()];
   const errorCount = (errors.data?.errors ?? []).reduce((sum, e) => sum + e.count, 0);
 
   return (
@@ -57,8 +59,8 @@ export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
         <p className="card">No events in this window. Pick a longer window, or another scene.</p>
       ) : (
         <div className="grid2">
-          <LineChart title="Sessions and visitors over time" times={chart.times} lines={chart.lines} />
-          <LineChart title="Events over time" times={chart.times} lines={chart.events} />
+          <LineChart title="Sessions and visitors over time" times={chart.times} lines={chart.lines} range={[from, to]} />
+          <LineChart title="Events over time" times={chart.times} lines={chart.events} range={[from, to]} />
         </div>
       )}
       <div className="grid2">
@@ -74,7 +76,7 @@ export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
               </tr>
             </thead>
             <tbody>
-              {(meshes.data?.meshes ?? []).map((m) => (
+              {topMeshes.map((m) => (
                 <tr key={m.mesh}>
                   <td>{m.mesh}</td>
                   <td className="num">{formatCount(m.clicks)}</td>
