@@ -14,6 +14,8 @@ export interface CollectorProcess {
   readonly projectId: string;
   /** The demo project's publishable key. */
   readonly publishableKey: string;
+  /** The demo project's secret key (for the query API). */
+  readonly secretKey: string;
 }
 
 /** Where and how to start it. */
@@ -24,13 +26,13 @@ export interface CollectorOptions {
   dataDir: string;
   /** Write a V8 CPU profile of the collector here when it exits. */
   cpuProfileDir?: string | undefined;
-  /** `ENABLE_RAW_SESSION_RETENTION=true`: also store every accepted batch in `session_chunks`. Default false. */
-  rawRetention?: boolean;
   /**
    * The demo project of a collector already started on the same database: a second collector
    * does not create (nor print) it again, so it is passed on instead of read from stdout.
    */
-  joining?: { readonly projectId: string; readonly publishableKey: string };
+  joining?: Pick<CollectorProcess, 'projectId' | 'publishableKey' | 'secretKey'>;
+  /** Collector settings on top of the benchmark's (e.g. `TRUST_PROXY`, `ENABLE_RAW_SESSION_RETENTION`). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** Collector settings that could come from the caller's environment and change what is measured. */
@@ -67,8 +69,7 @@ function captured(match: RegExpExecArray): string {
 export async function startCollectorProcess(options: CollectorOptions): Promise<CollectorProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of COLLECTOR_VARIABLES) delete env[name];
-  Object.assign(env, { DATABASE_URL: options.databaseUrl, VANTAGE_DATA_DIR: options.dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...BENCH_RATE_LIMITS });
-  if (options.rawRetention) env.ENABLE_RAW_SESSION_RETENTION = 'true';
+  Object.assign(env, { DATABASE_URL: options.databaseUrl, VANTAGE_DATA_DIR: options.dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...BENCH_RATE_LIMITS, ...options.env });
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const child = spawnChild('collector', process.execPath, [...profile, join(REPO_ROOT, 'collector/dist/cli.js'), 'serve'], env);
   try {
@@ -76,7 +77,8 @@ export async function startCollectorProcess(options: CollectorOptions): Promise<
     if (options.joining) return { child, url, ...options.joining };
     const projectId = captured(await child.waitForLine(/^Created the demo project ".*" \(([0-9a-f-]{36})\)\.$/, START_TIMEOUT_MS));
     const publishableKey = captured(await child.waitForLine(/publishable key \(browsers\): (pk_\S+)/, START_TIMEOUT_MS));
-    return { child, url, projectId, publishableKey };
+    const secretKey = captured(await child.waitForLine(/secret key \(servers\): +(sk_\S+)/, START_TIMEOUT_MS));
+    return { child, url, projectId, publishableKey, secretKey };
   } catch (error) {
     await child.stop(5_000);
     throw error;

@@ -41,6 +41,20 @@ export interface BenchConfig {
   soakSampleSeconds: number;
   /** `BENCH_SOAK_MAX_GROWTH`: RSS growth over the soak's second half that counts as unbounded (MB/min); default 2. */
   soakMaxGrowthMbPerMin: number;
+  /** `BENCH_AGG_EVENTS`: simulated events ingested before the aggregate queries are timed; default 10,000,000; 0 skips that section. */
+  aggEvents: number;
+  /** `BENCH_AGG_SESSIONS`: simulated sessions (every opt-in channel on) whose copies make up those events; default 300. */
+  aggSessions: number;
+  /** `BENCH_AGG_WORKERS`: load-generator processes for that ingest; default 2. */
+  aggWorkers: number;
+  /** `BENCH_AGG_CONCURRENCY`: requests in flight per load-generator process; default 24. */
+  aggConcurrency: number;
+  /** `BENCH_AGG_SECONDS`: longest that ingest may take; it stops there with what it has (s); default 3600. */
+  aggMaxSeconds: number;
+  /** `BENCH_AGG_ROUNDS`: timed requests of every query (one round asks each query once); default 300. */
+  aggRounds: number;
+  /** `BENCH_AGG_WARMUP_ROUNDS`: rounds before those, not counted; default 20. */
+  aggWarmupRounds: number;
 }
 
 /** A setting that cannot be used; the message names the variable. */
@@ -125,5 +139,12 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: read
     soakConcurrency: number(env, 'BENCH_SOAK_CONCURRENCY', 16, 1, 1024, true),
     soakSampleSeconds: number(env, 'BENCH_SOAK_SAMPLE_SECONDS', 5, 0.5, 600, false),
     soakMaxGrowthMbPerMin: number(env, 'BENCH_SOAK_MAX_GROWTH', 2, 0, 1_000, false),
+    aggEvents: number(env, 'BENCH_AGG_EVENTS', 10_000_000, 0, 1_000_000_000, true),
+    aggSessions: number(env, 'BENCH_AGG_SESSIONS', 300, 5, 20_000, true),
+    aggWorkers: number(env, 'BENCH_AGG_WORKERS', 2, 1, 16, true),
+    aggConcurrency: number(env, 'BENCH_AGG_CONCURRENCY', 24, 1, 512, true),
+    aggMaxSeconds: number(env, 'BENCH_AGG_SECONDS', 3600, 10, 86_400, false),
+    aggRounds: number(env, 'BENCH_AGG_ROUNDS', 300, 1, 100_000, true),
+    aggWarmupRounds: number(env, 'BENCH_AGG_WARMUP_ROUNDS', 20, 0, 10_000, true),
   };
 }

@@ -130,7 +130,7 @@ async function runCollector(pg: PostgresServer, database: string, contentType: s
   const removeDataDir = options.cleanup.defer('remove the collector data folder', () => rm(dataDir, { recursive: true, force: true }));
   try {
     const walBefore = await walCounters(pg.url);
-    const collector = await startCollectorProcess({ databaseUrl: databaseUrl, dataDir, cpuProfileDir: options.cpuProfileDir, rawRetention });
+    const collector = await startCollectorProcess({ databaseUrl: databaseUrl, dataDir, cpuProfileDir: options.cpuProfileDir, env: rawRetention ? { ENABLE_RAW_SESSION_RETENTION: 'true' } : {} });
     const bytesBefore = await snapshotStoredBytes(databaseUrl);
     const stopCollector = options.cleanup.defer('stop the collector', () => collector.child.stop(DRAIN_GRACE_MS));
     let report: LoadReport;
@@ -188,7 +188,7 @@ function describeRun(run: ServerRun): string[] {
   }
   if (run.storedBytes) {
     const b = run.storedBytes;
-    const top = b.growthByTable.slice(0, 3).map((t) => `${t.table.replace(/^public\./, '')} ${(t.bytes / b.events).toFixed(1)}`).join(', ');
+    const top = b.growthByTable.slice(0, 3).map((t) => `${t.table} ${(t.bytes / b.events).toFixed(1)}`).join(', ');
     lines.push(`  stored ${b.totalBytesPerEvent.toFixed(1)} B/event in all tables and indexes (${top}), raw streams ${b.streamBytesPerEvent.toFixed(1)} B/event`);
   }
   return lines;

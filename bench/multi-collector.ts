@@ -138,7 +138,7 @@ export async function runMultiCollector(options: MultiCollectorOptions): Promise
       const dataDir = await mkdtemp(join(tmpdir(), 'vantage-bench-collector-'));
       dirs.push(dataDir);
       const first = collectors[0];
-      const collector = await startCollectorProcess({ databaseUrl, dataDir, joining: first && { projectId: first.projectId, publishableKey: first.publishableKey } });
+      const collector = await startCollectorProcess({ databaseUrl, dataDir, joining: first && { projectId: first.projectId, publishableKey: first.publishableKey, secretKey: first.secretKey } });
       collectors.push(collector);
       stops.push(options.cleanup.defer(`stop collector ${i + 1}`, () => collector.child.stop(DRAIN_GRACE_MS)));
     }

@@ -3,6 +3,7 @@
  * baseline measured in the same run, their ratio and the goal; printed as markdown for the README.
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { AGGREGATE_EVENTS_GOAL, type AggregatesResult } from './aggregates.js';
 import { BUNDLE_GOAL_BYTES, DEMO_WIRE_GOAL_BYTES, FRAME_COST_GOAL_MS, type ConnectorBenchResult } from './connector.js';
 import { SEEK_GOAL_MS, type ReplayBenchResult } from './replay.js';
 import type { R3fBenchResult } from './r3f.js';
@@ -189,4 +190,30 @@ export function r3fRows(r: R3fBenchResult): TableRow[] {
     }),
     row('R3F connector, ms per frame, whole frame with <VantageAnalytics> vs the plain R3F page (SwiftShader; noisy)', r.withConnectorMs, r.withoutConnectorMs, 'plain R3F page', 1),
   ];
+}
+
+/**
+ * The rows for the aggregates (issue 5): the events ingested first (`BENCH_AGG_EVENTS`), their
+ * ingest rate next to section 3's short msgpack run, storage per event next to the same events'
+ * wire size, and every query's p95 next to the baseline route's p95 (its p50 in the label).
+ */
+export function aggregateRows(a: AggregatesResult, shortIngestEventsPerSecond: number): TableRow[] {
+  const i = a.ingest;
+  const rows: TableRow[] = [
+    row(`aggregates: events ingested before the queries (BENCH_AGG_EVENTS=${i.requestedEvents}; raw retention off)`, i.acceptedEvents, i.requestedEvents, 'requested', 0, {
+      text: `≥ ${AGGREGATE_EVENTS_GOAL.toLocaleString('en-US')}`,
+      met: () => i.acceptedEvents >= AGGREGATE_EVENTS_GOAL,
+    }),
+    row(`aggregates: ingest rate of those events (events/s, ${i.workers} load generators × ${i.concurrencyPerWorker} in flight, SDK-sized batches)`, i.eventsPerSecond, shortIngestEventsPerSecond, 'section 3, msgpack, 50-event batches', 0),
+    row('aggregates: storage per accepted event (B; every table, indexes included, after VACUUM ANALYZE)', a.storage.bytesPerEvent, a.sample.wireBytesPerEvent, 'msgpack wire bytes of the same events', 1),
+  ];
+  for (const q of a.queries) {
+    rows.push(
+      row(`query p95 (ms): ${q.label} [p50 ${formatNumber(q.p50Ms, 1)}]`, q.p95Ms, a.baseline.p95Ms, `GET /api/v1/config p95, p50 ${formatNumber(a.baseline.p50Ms, 1)}`, 1, {
+        text: `p95 < ${a.goalP95Ms} ms`,
+        met: () => q.p95Ms < a.goalP95Ms,
+      }),
+    );
+  }
+  return rows;
 }

@@ -11,8 +11,12 @@
  *    bytes each mode stores per event, and two collector processes on one PostgreSQL;
  * 4. the three.js connector in Chromium: per-frame cost on 1,000 meshes against the same page
  *    without it, wire bytes per event of a recorded demo session, the gzipped single-file build;
- * 5. replay seeking in a simulated one-hour session against replaying from the start;
- * 6. with `--soak 10m` (or BENCH_SOAK), steady load on one collector for that long: memory
+ * 5. the R3F connector in Chromium: per-frame cost next to the plain R3F page;
+ * 6. replay seeking in a simulated one-hour session against replaying from the start;
+ * 7. the aggregates (issue 5): 10 million simulated events ingested on a fresh PostgreSQL server,
+ *    then storage bytes per event and the p50/p95 of every aggregate query next to a trivial
+ *    authenticated route (`BENCH_AGG_EVENTS=0` skips it);
+ * 8. with `--soak 10m` (or BENCH_SOAK), steady load on one collector for that long: memory
  *    sampled from /proc, nothing lost.
  *
  * Results go to bench/results/latest.json, and a markdown table for the README is printed.
@@ -26,6 +30,7 @@ import { createCleanup } from './cleanup.js';
 import { loadBenchConfig, type BenchConfig } from './config.js';
 import { CONTENDER_LABELS } from './contenders.js';
 import { measureDecodeValidate, type DecodeValidateResult } from './decode-validate.js';
+import { runAggregates, type AggregatesResult } from './aggregates.js';
 import { runIngest } from './ingest.js';
 import { rawRetentionRows } from './ingest-modes.js';
 import { describeMultiCollector, multiCollectorRows, runMultiCollector, type MultiCollectorResult } from './multi-collector.js';
@@ -34,7 +39,7 @@ import { killAllChildren } from './processes.js';
 import { measureConnector, type ConnectorBenchResult } from './connector.js';
 import { measureReplay } from './replay.js';
 import { measureR3f, type R3fBenchResult } from './r3f.js';
-import { connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, r3fRows, replayRows, tableCaption, wireSizeRows } from './report.js';
+import { aggregateRows, connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, r3fRows, replayRows, tableCaption, wireSizeRows } from './report.js';
 import { BATCH_EVENTS, simulateBatches } from './sample.js';
 import { ratio } from './stats.js';
 import { CONTENDER_NAMES } from './worker-protocol.js';
@@ -71,7 +76,9 @@ function runBudgetMs(config: BenchConfig): number {
   const soak = config.soakMs === null ? 0 : config.soakMs + 180_000;
   const timingProcesses = config.passes * CONTENDER_NAMES.length;
   const connector = config.connector ? 2 * (240_000 + config.frameRounds * 2 * config.frames * 1000) : 0;
-  return 300_000 + connector + soak + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
+  // The aggregates: ingest at most aggMaxSeconds, then every query's rounds at up to 0.5 s a request.
+  const aggregates = config.aggEvents > 0 ? 300_000 + config.aggMaxSeconds * 1000 + (config.aggRounds + config.aggWarmupRounds) * 19 * 500 : 0;
+  return 300_000 + connector + aggregates + soak + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
 }
 
 async function main(config: BenchConfig): Promise<number> {
@@ -154,13 +161,31 @@ async function main(config: BenchConfig): Promise<number> {
     log();
   }
 
-  log('5. Replay seeking (the player core in Node, a simulated one-hour session)');
+  log('6. Replay seeking (the player core in Node, a simulated one-hour session)');
   const replay = measureReplay({ seed: config.seed, progress: (line) => log(`  ${line}`) });
   log();
 
+  let aggregates: AggregatesResult | null = null;
+  if (config.aggEvents > 0) {
+    log(`7. Aggregates: ${config.aggEvents.toLocaleString('en-US')} simulated events on PostgreSQL, then storage per event and query latency`);
+    aggregates = await runAggregates({
+      events: config.aggEvents,
+      sessions: config.aggSessions,
+      seed: config.seed,
+      workers: config.aggWorkers,
+      concurrency: config.aggConcurrency,
+      maxIngestMs: config.aggMaxSeconds * 1000,
+      rounds: config.aggRounds,
+      warmupRounds: config.aggWarmupRounds,
+      cleanup,
+      progress: (line) => log(`  ${line}`),
+    });
+    log();
+  }
+
   let soak: SoakResult | null = null;
   if (config.soakMs !== null) {
-    log(`6. Soak: one collector on PostgreSQL, ${config.soakConcurrency} requests in flight for ${config.soakMs / 60_000} min, memory read every ${config.soakSampleSeconds} s`);
+    log(`8. Soak: one collector on PostgreSQL, ${config.soakConcurrency} requests in flight for ${config.soakMs / 60_000} min, memory read every ${config.soakSampleSeconds} s`);
     soak = await runSoak({
       batches: sample.batches,
       contentType: MSGPACK_CONTENT_TYPE,
@@ -179,23 +204,27 @@ async function main(config: BenchConfig): Promise<number> {
   const problems = [
     ...ingest.flatMap((run) => run.problems.map((p) => `${runName(run)}: ${p}`)),
     ...(multi?.problems.map((p) => `two collectors: ${p}`) ?? []),
+    ...(aggregates?.problems.map((p) => `aggregates: ${p}`) ?? []),
     ...(soak?.problems.map((p) => `soak: ${p}`) ?? []),
   ];
   const serverLog = [
     ...ingest.flatMap((run) => run.serverLog.map((line) => `${runName(run)}: ${line}`)),
     ...(multi?.serverLog.map((line) => `two collectors: ${line}`) ?? []),
+    ...(aggregates?.serverLog.map((line) => `aggregates: ${line}`) ?? []),
     ...(soak?.serverLog.map((line) => `soak: ${line}`) ?? []),
   ];
+  const shortIngestRate = single?.measured.eventsPerSecond ?? Number.NaN;
   const rows = [
     ...wireSizeRows(wire),
     ...decodeValidateRows(decodeValidate),
     ...ingestRows(ingest),
     ...rawRetentionRows(ingest, wire.msgpackBytesPerEvent),
     ...(multi ? multiCollectorRows(multi, single) : []),
-    ...(soak ? soakRows(soak) : []),
     ...(connector ? connectorRows(connector) : []),
     ...(r3f ? r3fRows(r3f) : []),
     ...replayRows(replay),
+    ...(aggregates ? aggregateRows(aggregates, shortIngestRate) : []),
+    ...(soak ? soakRows(soak) : []),
   ];
   const caption = tableCaption(
     machine,
@@ -218,6 +247,7 @@ async function main(config: BenchConfig): Promise<number> {
     connector,
     replay,
     r3f,
+    aggregates,
     table: rows,
     problems,
   };

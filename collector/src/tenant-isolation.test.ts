@@ -5,7 +5,9 @@
  * has a `project_id`; its full snapshot must be identical afterwards, and no answer may carry
  * anything of B that A did not send itself. A route without a case here fails the test.
  */
+import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { dashboardAssetsDir } from '@vantage/dashboard';
 import { encodeBatch, type VantageEvent } from '@vantage/sdk-core/schema';
 import { ROLLUPS } from './aggregates/index.js';
 import { columnName } from './aggregates/define.js';
@@ -198,6 +200,12 @@ describe.each(DRIVERS)('tenant isolation on the %s store', (driver) => {
   const CASES: Record<string, Case> = {
     'GET /': async (go) => {
       expect((await go({ method: 'GET', path: `/?project_id=${B()}` })).status).toBe(200);
+    },
+    'GET /assets/:file': async (go) => {
+      // The dashboard's hashed files are public and the same for every project.
+      const file = (await readdir(dashboardAssetsDir)).find((f) => f.endsWith('.js'));
+      expect(file, 'the dashboard is built').toBeDefined();
+      expect((await go({ method: 'GET', path: `/assets/${file}?project_id=${B()}` })).status).toBe(200);
     },
     'GET /healthz': async (go) => {
       expect((await go({ method: 'GET', path: `/healthz?project_id=${B()}` })).status).toBe(200);

@@ -1,5 +1,7 @@
 /**
- * `@vantage/dashboard` — the web app served by the collector. For now: the landing page served
- * at `/` until the React dashboard arrives.
+ * `@vantage/dashboard` — the web app served by the collector. This entry is the Node side: where
+ * the built React app is (`dist/app/`, see `src/app/`), and the static landing page the collector
+ * falls back to when the app has not been built.
  */
-export { renderLandingPage, type LandingPageOptions } from './landing-page.js';
+export { renderAppPage, renderLandingMain, renderLandingPage, type LandingPageOptions } from './landing-page.js';
+export { dashboardAppDir, dashboardAssetsDir } from './paths.js';

@@ -1,6 +1,7 @@
 /**
- * The page the collector serves at `/` until the real dashboard exists: what this server is,
- * and how to send a first event from a three.js scene.
+ * The landing content: what this server is, and how to send a first event from a three.js
+ * scene. Rendered into the dashboard app's page (no-JavaScript fallback) and, when the app was
+ * not built, as a page of its own.
  */
 import { escapeHtml, jsString } from './escape.js';
 
@@ -29,11 +30,11 @@ const DEFAULT_SCENE_ID = 'my-scene';
 const KEY_PLACEHOLDER = 'pk_…';
 
 /**
- * Renders the landing page as a complete HTML document: product name, project, a "send your
- * first events" snippet for `@vantage/three` with the endpoint, key and scene filled in, and a
- * link to `/healthz`. Every interpolated value is escaped; the page has no script.
+ * The landing content as one `<main>` element: product name, project, a "send your first
+ * events" snippet for `@vantage/three` with the endpoint, key and scene filled in, and links to
+ * `/demo` and `/healthz`. Every interpolated value is escaped; it has no script.
  */
-export function renderLandingPage(options: LandingPageOptions): string {
+export function renderLandingMain(options: LandingPageOptions): string {
   const { projectName, publishableKey, endpoint } = options;
   const sceneId = options.sceneId ?? DEFAULT_SCENE_ID;
   const keyKnown = publishableKey !== undefined && publishableKey !== '';
@@ -61,6 +62,23 @@ export function renderLandingPage(options: LandingPageOptions): string {
     ? ''
     : `\n    <p class="note">This page does not know your publishable key: keys are stored hashed. Use the <code>pk_…</code> key the collector printed at its first start.</p>`;
 
+  return `<main class="landing">
+    <h1>Vantage</h1>
+    <p class="project">Privacy-first spatial analytics for three.js scenes${projectName ? ` · project <strong>${escapeHtml(projectName)}</strong>` : ''}</p>
+    <h2>Send your first events</h2>
+    <p>This collector receives events at <code>${escapeHtml(endpoint)}</code>. Add the three.js connector to your scene:</p>
+    <pre><code>${escapeHtml(snippet)}</code></pre>${keyNote}
+    <p>See it working first: on a collector whose first start created the demo project, <a href="/demo">/demo</a> is a product configurator that sends its events here.</p>
+    <p>The dashboard at <a href="/">/</a> needs JavaScript. <a href="/healthz">/healthz</a> shows whether this collector is up.</p>
+  </main>`;
+}
+
+/**
+ * Renders the landing page as a complete HTML document (the collector's `/` when the dashboard
+ * app was not built): {@link renderLandingMain} with its own small stylesheet.
+ */
+export function renderLandingPage(options: LandingPageOptions): string {
+  const { projectName } = options;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -77,16 +95,19 @@ export function renderLandingPage(options: LandingPageOptions): string {
   </style>
 </head>
 <body>
-  <main>
-    <h1>Vantage</h1>
-    <p class="project">Privacy-first spatial analytics for three.js scenes${projectName ? ` · project <strong>${escapeHtml(projectName)}</strong>` : ''}</p>
-    <h2>Send your first events</h2>
-    <p>This collector receives events at <code>${escapeHtml(endpoint)}</code>. Add the three.js connector to your scene:</p>
-    <pre><code>${escapeHtml(snippet)}</code></pre>${keyNote}
-    <p>See it working first: on a collector whose first start created the demo project, <a href="/demo">/demo</a> is a product configurator that sends its events here.</p>
-    <p>The dashboard is on its way. Meanwhile: <a href="/healthz">/healthz</a> shows whether this collector is up.</p>
-  </main>
+  ${renderLandingMain(options)}
 </body>
 </html>
 `;
+}
+
+/**
+ * The dashboard app's `index.html` (from its build) with the landing content rendered into its
+ * root element: what a browser without JavaScript, or before the app starts, shows. The app
+ * replaces it when it mounts.
+ */
+export function renderAppPage(indexHtml: string, options: LandingPageOptions): string {
+  const root = '<div id="root"></div>';
+  if (!indexHtml.includes(root)) throw new Error('Vantage: the dashboard index.html has no empty <div id="root"></div>');
+  return indexHtml.replace(root, () => `<div id="root">${renderLandingMain(options)}</div>`);
 }

@@ -28,23 +28,24 @@ export class Accumulator {
       rows = new Map();
       this.tables.set(rollup, rows);
     }
-    const b = Math.floor(t / rollup.bucketMs) * (rollup.bucketMs / 1000);
-    const id = `${projectId}\u0000${sceneId}\u0000${b}\u0000${keys.join('\u0000')}`;
+    const b = Math.floor(t / rollup.bucketMs) * rollup.bucketSeconds;
+    let id = projectId + '\u0000' + sceneId + '\u0000' + b;
+    for (let i = 0; i < keys.length; i++) id += '\u0000' + keys[i];
     const row = rows.get(id);
     if (!row) {
-      rows.set(id, { p: projectId, sc: sceneId, b, k: [...keys], v: [...values] });
+      rows.set(id, { p: projectId, sc: sceneId, b, k: keys.slice(), v: values.slice() });
       return;
     }
-    const names = rollup.valueNames;
-    for (let i = 0; i < names.length; i++) {
-      const spec = rollup.values[names[i] as string];
+    const combines = rollup.combines;
+    const v = row.v;
+    for (let i = 0; i < combines.length; i++) {
       const incoming = values[i];
-      const stored = row.v[i];
-      if (!spec || incoming === null || incoming === undefined) continue;
-      if (stored === null || stored === undefined) row.v[i] = incoming;
-      else if (spec.combine === 'sum') row.v[i] = (stored as number) + (incoming as number);
-      else if (spec.combine === 'max') row.v[i] = incoming > stored ? incoming : stored;
-      else if (spec.combine === 'min') row.v[i] = incoming < stored ? incoming : stored;
+      if (incoming === null || incoming === undefined) continue;
+      const stored = v[i];
+      if (stored === null || stored === undefined) v[i] = incoming;
+      else if (combines[i] === 'sum') v[i] = (stored as number) + (incoming as number);
+      else if (combines[i] === 'max') v[i] = incoming > stored ? incoming : stored;
+      else if (combines[i] === 'min') v[i] = incoming < stored ? incoming : stored;
     }
   }
 

@@ -56,8 +56,11 @@ export interface Rollup<K extends string = string, V extends string = string> ex
   readonly primaryKey: readonly string[];
   /** The drizzle table (exported from the schema so drizzle-kit generates its migration). */
   readonly pgTable: ReturnType<typeof pgTable>;
-  /** Bucket length, ms. */
+  /** Bucket length, ms and seconds. */
   readonly bucketMs: number;
+  readonly bucketSeconds: number;
+  /** How each value column combines, in column order (the hot path reads this, not `values`). */
+  readonly combines: readonly Combine[];
 }
 
 /** A value column that adds up. */
@@ -103,5 +106,7 @@ export function defineRollup<K extends string, V extends string>(spec: RollupSpe
   const order = ['projectId', 'sceneId', ...keyNames.slice(0, lead), spec.bucket, ...keyNames.slice(lead)];
   const table = pgTable(spec.table, columns, (t) => [primaryKey({ columns: order.map((name) => t[name]) as never })]);
   const primary = ['project_id', 'scene_id', ...keyNames.slice(0, lead).map(columnName), spec.bucket, ...keyNames.slice(lead).map(columnName)];
-  return { ...spec, keyNames, valueNames, primaryKey: primary, pgTable: table, bucketMs: spec.bucket === 'hour' ? HOUR_MS : 24 * HOUR_MS };
+  const bucketMs = spec.bucket === 'hour' ? HOUR_MS : 24 * HOUR_MS;
+  const combines = valueNames.map((v) => spec.values[v].combine);
+  return { ...spec, keyNames, valueNames, primaryKey: primary, pgTable: table, bucketMs, bucketSeconds: bucketMs / 1000, combines };
 }

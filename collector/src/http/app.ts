@@ -32,6 +32,7 @@ import { demoAsset, demoPage } from './routes/demo.js';
 import { getDlqEntry, listDlq, replayDlq } from './routes/dlq.js';
 import { forget } from './routes/forget.js';
 import { healthz, readyz } from './routes/health.js';
+import { dashboardAsset } from './routes/dashboard.js';
 import { landing } from './routes/landing.js';
 import { liveToken } from './routes/live-token.js';
 import { getProjectSettings, patchProjectSettings } from './routes/project.js';
@@ -64,6 +65,7 @@ function requestLog(deps: AppDeps): Koa.Middleware {
 export function createRouter(deps: AppDeps): Router {
   const router = new Router();
   router.get('/', landing(deps));
+  router.get('/assets/:file', dashboardAsset(deps));
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(deps));
   router.get('/demo', demoPage(deps));

@@ -1,0 +1,72 @@
+/**
+ * The dashboard app, served by the collector: `GET /` is its `index.html` (see `landing.ts`) and
+ * `GET /assets/:file` its hashed files from `@vantage/dashboard`'s build (`dist/app/assets/`),
+ * with their content types and a year-long immutable cache (a new build has new names). Only
+ * plain file names with a known extension; anything else is `404`.
+ */
+import { createReadStream, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { Context } from 'koa';
+import { dashboardAssetsDir } from '@vantage/dashboard';
+import type { AppDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+
+/** Content types of the files the app's build holds; any other extension is not served. */
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * The app's Content-Security-Policy: everything from this collector only. Styles may also be
+ * inline: the replay viewer injects its own stylesheet; three.js's GLTFLoader reads a model's
+ * embedded textures through `blob:` URLs.
+ */
+export const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' blob: data:",
+  "connect-src 'self' blob: data:",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** A plain file name: no directory part, no `..`, not hidden. */
+const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+const noSuchAsset = () => new HttpError(404, 'not_found', 'no such dashboard asset');
+
+/** `GET /assets/:file`: a hashed file of the dashboard's build, cached for a year. */
+export function dashboardAsset(_deps: AppDeps) {
+  return async function dashboardAssetHandler(ctx: Context): Promise<void> {
+    const file = String(ctx.params.file ?? '');
+    const type = CONTENT_TYPES[extname(file).toLowerCase()];
+    if (!FILE_NAME.test(file) || file.includes('..') || !type) throw noSuchAsset();
+    const path = join(dashboardAssetsDir, file);
+    let info: Stats;
+    try {
+      info = await stat(path);
+    } catch {
+      throw noSuchAsset();
+    }
+    if (!info.isFile()) throw noSuchAsset();
+    ctx.type = type;
+    ctx.length = info.size;
+    ctx.lastModified = info.mtime;
+    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    if (ctx.method === 'HEAD') {
+      ctx.status = 200;
+      return;
+    }
+    ctx.body = createReadStream(path);
+  };
+}

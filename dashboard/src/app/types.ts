@@ -1,0 +1,103 @@
+/** Shapes of the collector's answers the dashboard reads (see the README's Query API). */
+
+/** A scene of `GET /api/v1/scenes`. */
+export interface SceneInfo {
+  scene: string;
+  configured: boolean;
+  capture: Record<string, boolean>;
+  sampling: Record<string, number>;
+  modelUrl: string | null;
+  voxelSizeMm: number | null;
+  heatmapVoxelMm: number;
+  bounds: { min: [number, number, number]; max: [number, number, number] } | null;
+  proxyMeshes: number | null;
+  updatedAt: string | null;
+}
+
+/** Percentiles of a histogram. */
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** `GET /api/v1/activity`. */
+export interface Activity {
+  totals: { sessions: number; visitors: number; events: number; eventsByType: Record<string, number> };
+  series: Array<{ start: string; sessions: number; events: number; visitors: number | null }>;
+  sessionDurationMs: { sessions: number } & Percentiles;
+}
+
+/** A row of `GET /api/v1/mesh-attention`. */
+export interface MeshAttention {
+  mesh: string;
+  clicks: number;
+  picks: number;
+  pointerMoves: number;
+  hovers: number;
+  dwellMs: number;
+  visibleMs: number;
+  centreMs: number;
+  maxScreenPermille: number;
+}
+
+/** A group of `GET /api/v1/performance`. */
+export interface PerfGroup {
+  deviceType: string | null;
+  browser: string | null;
+  windows: number;
+  frames: number;
+  longFrames: number;
+  frameMs: Percentiles;
+  fps: Percentiles;
+}
+
+/** A row of `GET /api/v1/errors`. */
+export interface ErrorRow {
+  fingerprint: string;
+  message: string;
+  source: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** A voxel of `GET /api/v1/heatmaps/:kind` (centre in mm). */
+export interface Voxel {
+  x: number;
+  y: number;
+  z: number;
+  count: number;
+}
+
+/** `GET /api/v1/heatmaps/:kind`. */
+export interface Heatmap {
+  voxelMm: number;
+  voxels: Voxel[];
+  total: number;
+  truncated: boolean;
+}
+
+/** `GET /api/v1/scenes/:id/proxy`. */
+export interface Proxy {
+  hash: string;
+  meshes: Array<{ id: string; box: [number, number, number, number, number, number] }>;
+}
+
+/** A row of `GET /api/v1/sessions`. */
+export interface SessionSummary {
+  id: string;
+  scene: string;
+  startedAt: string;
+  durationMs: number;
+  events: number;
+  clicks: number;
+  picks: number;
+  customEvents: number;
+  errors: number;
+  deviceType: string | null;
+  browser: string | null;
+  country: string | null;
+  source: string | null;
+  medium: string | null;
+}
