@@ -113,7 +113,7 @@ describe.each(DRIVERS)('durability of vantage serve on the %s store', (driver) =
     expect(pk).toMatch(/^pk_/);
     expect(serve?.stdout()).toContain(`Demo scene: ${serve?.url}/demo\nVantage collector on ${serve?.url}`);
     // The first operator's password is printed once, and signs in.
-    const [, email, password] = /Operator sign-in \(POST \/api\/v1\/auth\/sign-in\), shown once: (\S+) \/ (\S+)/.exec(serve?.stdout() ?? '') ?? [];
+    const [, email, password] = /Dashboard sign-in, shown once: (\S+) \/ (\S+)/.exec(serve?.stdout() ?? '') ?? [];
     const signIn = await fetch(`${serve?.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
     expect(signIn.status).toBe(200);
     const response = await fetch(`${serve?.url}/api/v1/collect`, {

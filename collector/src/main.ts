@@ -21,10 +21,11 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
       'Its keys are shown this once; keep them:',
       `  publishable key (browsers): ${pk?.token}`,
       `  secret key (servers):       ${sk?.token}`,
-      `Operator sign-in (POST /api/v1/auth/sign-in), shown once: ${collector.demo.operator.email} / ${collector.demo.operator.password}`,
+      `Dashboard sign-in, shown once: ${collector.demo.operator.email} / ${collector.demo.operator.password}`,
       '',
     );
   }
+  lines.push(`Dashboard: ${collector.url}/`);
   if (collector.demoUrl) lines.push(`Demo scene: ${collector.demoUrl}`);
   // The start line comes last, in the same write: whoever waits for it has the keys too.
   lines.push(`Vantage collector on ${collector.url} — ${where}`);

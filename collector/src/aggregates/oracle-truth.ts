@@ -396,8 +396,8 @@ export function voxelMmOf(scene: { voxelSizeMm?: number | null; bounds?: { min: 
 /** `GET /api/v1/heatmaps/:kind` for one scene: voxel centre key `x,y,z` → count. */
 export function heatmap(population: readonly TruthSession[], w: Window & { scene: string }, kind: 'click' | 'gaze' | 'camera', sceneVoxelMm: number): Map<string, number> {
   const voxels = new Map<string, number>();
-  // Camera positions use a grid four times coarser than hit points (the contract).
-  const voxelMm = kind === 'camera' ? sceneVoxelMm * 4 : sceneVoxelMm;
+  // Camera positions use a grid eight times coarser than hit points (the contract).
+  const voxelMm = kind === 'camera' ? sceneVoxelMm * 8 : sceneVoxelMm;
   const centre = (mm: number) => (Math.floor(mm / voxelMm) + 0.5) * voxelMm;
   for (const e of eventsInDays(population, w)) {
     let p: [number, number, number] | undefined;

@@ -306,12 +306,12 @@ function oracle(driver: Driver, every: number): void {
         for (const kind of ['click', 'gaze', 'camera'] as const) {
           for (const w of [days, oneDay]) {
             const want = truth.heatmap(sessions, { ...w, scene }, kind, VOXEL_MM[scene] as number);
-            if (w === days) expect(want.size, `${scene} ${kind}: voxels to compare`).toBeGreaterThan(kind === 'click' ? 3 : 50);
+            if (w === days) expect(want.size, `${scene} ${kind}: voxels to compare`).toBeGreaterThan(kind === 'click' ? 3 : kind === 'camera' ? 20 : 50);
             const got = await query<{ scene: string; kind: string; voxelMm: number; voxels: Array<{ x: number; y: number; z: number; count: number }>; total: number; truncated: boolean }>(
               c, `/api/v1/heatmaps/${kind}`, { scene, from: w.from, to: w.to, limit: 50_000 },
             );
             const label = `${scene} ${kind} ${new Date(w.from).toISOString()}`;
-            expect(got.voxelMm, label).toBe(kind === 'camera' ? (VOXEL_MM[scene] as number) * 4 : VOXEL_MM[scene]);
+            expect(got.voxelMm, label).toBe(kind === 'camera' ? (VOXEL_MM[scene] as number) * 8 : VOXEL_MM[scene]);
             expect(new Map(got.voxels.map((v) => [`${v.x},${v.y},${v.z}`, v.count])), label).toEqual(want);
             expect(got.total, label).toBe([...want.values()].reduce((a, b) => a + b, 0));
             expect(got.truncated, label).toBe(false);

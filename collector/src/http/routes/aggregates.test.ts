@@ -131,9 +131,9 @@ describe.each(DRIVERS)('aggregate query routes on the %s store', (driver) => {
     expect(clicks.body).toEqual({ scene: SCENE, kind: 'click', voxelMm: 250, voxels: [{ x: 125, y: 375, z: -125, count: 2 }], total: 2, truncated: false });
     const gaze = await get(c, `/api/v1/heatmaps/gaze?scene=${SCENE}`);
     expect(gaze.body.voxels).toEqual([{ x: 375, y: 625, z: 125, count: 1 }]);
-    // Camera positions on a grid four times coarser: 1 m voxels here.
+    // Camera positions on a grid eight times coarser: 2 m voxels here.
     const cameras = await get(c, `/api/v1/heatmaps/camera?scene=${SCENE}`);
-    expect(cameras.body).toMatchObject({ voxelMm: 1000, voxels: [{ x: 500, y: 1500, z: 3500, count: 2 }] });
+    expect(cameras.body).toMatchObject({ voxelMm: 2000, voxels: [{ x: 1000, y: 1000, z: 3000, count: 2 }] });
     expect((await get(c, '/api/v1/heatmaps/click')).status).toBe(400);
     expect((await get(c, `/api/v1/heatmaps/smell?scene=${SCENE}`)).status).toBe(404);
   });
