@@ -4,13 +4,12 @@
  * with their content types and a year-long immutable cache (a new build has new names). Only
  * plain file names with a known extension; anything else is `404`.
  */
-import { createReadStream, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Context } from 'koa';
 import { dashboardAssetsDir } from '@vantage/dashboard';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
+import { sendFile, servedType } from '../static-file.js';
 
 /** Content types of the files the app's build holds; any other extension is not served. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -39,34 +38,14 @@ export const DASHBOARD_CSP = [
   "object-src 'none'",
 ].join('; ');
 
-/** A plain file name: no directory part, no `..`, not hidden. */
-const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
-
 const noSuchAsset = () => new HttpError(404, 'not_found', 'no such dashboard asset');
 
 /** `GET /assets/:file`: a hashed file of the dashboard's build, cached for a year. */
 export function dashboardAsset(_deps: AppDeps) {
   return async function dashboardAssetHandler(ctx: Context): Promise<void> {
     const file = String(ctx.params.file ?? '');
-    const type = CONTENT_TYPES[extname(file).toLowerCase()];
-    if (!FILE_NAME.test(file) || file.includes('..') || !type) throw noSuchAsset();
-    const path = join(dashboardAssetsDir, file);
-    let info: Stats;
-    try {
-      info = await stat(path);
-    } catch {
-      throw noSuchAsset();
-    }
-    if (!info.isFile()) throw noSuchAsset();
-    ctx.type = type;
-    ctx.length = info.size;
-    ctx.lastModified = info.mtime;
-    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    if (ctx.method === 'HEAD') {
-      ctx.status = 200;
-      return;
-    }
-    ctx.body = createReadStream(path);
+    const type = servedType(file, CONTENT_TYPES);
+    if (!type) throw noSuchAsset();
+    await sendFile(ctx, join(dashboardAssetsDir, file), type, 'public, max-age=31536000, immutable', noSuchAsset);
   };
 }

@@ -3,14 +3,13 @@
  * publishable key and this collector as its endpoint) and `GET /demo/assets/:file` (its bundle
  * and the sofa model). The only module that imports `@vantage/demo`.
  */
-import { createReadStream, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Context } from 'koa';
 import { DEMO_SCENE_ID, demoAssetsDir, demoModelPath, renderDemoPage } from '@vantage/demo';
 import { getDemoPage } from '../../tenants/demo-page.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
+import { sendFile, servedType } from '../static-file.js';
 
 /** Where the demo's static files are served. */
 export const DEMO_ASSET_BASE = '/demo/assets';
@@ -49,9 +48,6 @@ const DEMO_PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** A plain file name: no directory part, no `..`, not hidden. */
-const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
-
 const noSuchAsset = () => new HttpError(404, 'not_found', 'no such demo asset');
 
 /** `GET /demo`: the demo page, or `404 not_found` on a store without a demo. */
@@ -81,26 +77,9 @@ export function demoPage(deps: AppDeps) {
 export function demoAsset(_deps: AppDeps) {
   return async function demoAssetHandler(ctx: Context): Promise<void> {
     const file = String(ctx.params.file ?? '');
-    const type = CONTENT_TYPES[extname(file).toLowerCase()];
-    if (!FILE_NAME.test(file) || file.includes('..') || !type) throw noSuchAsset();
+    const type = servedType(file, CONTENT_TYPES);
+    if (!type) throw noSuchAsset();
     const path = file === DEMO_MODEL_FILE ? demoModelPath : join(demoAssetsDir, file);
-    let info: Stats;
-    try {
-      info = await stat(path);
-    } catch {
-      throw noSuchAsset();
-    }
-    if (!info.isFile()) throw noSuchAsset();
-    ctx.type = type;
-    ctx.length = info.size;
-    ctx.lastModified = info.mtime;
-    ctx.set('Cache-Control', 'public, max-age=300');
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    // A HEAD answer has no body: opening the file would leave its descriptor to the collector.
-    if (ctx.method === 'HEAD') {
-      ctx.status = 200;
-      return;
-    }
-    ctx.body = createReadStream(path);
+    await sendFile(ctx, path, type, 'public, max-age=300', noSuchAsset);
   };
 }
