@@ -1,7 +1,7 @@
 /**
  * The dashboard shell: sign-in when there is no session; otherwise the header (project, scene
  * and time-window pickers, sign-out), the navigation and the page named by the URL's hash
- * (`#/overview`, `#/heatmap`, `#/scenes`, `#/sessions`, `#/settings`).
+ * (`#/overview`, `#/heatmap`, … — see `PAGES`).
  */
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { currentSession, setProject, signOut, type SessionInfo } from './api.js';
@@ -25,13 +25,14 @@ export interface Scope {
   reloadScenes(): void;
 }
 
+/** The pages, in the navigation's order; the first is the default. */
 const PAGES = [
-  { id: 'overview', label: 'Overview' },
-  { id: 'heatmap', label: '3D heatmap' },
-  { id: 'sessions', label: 'Sessions' },
-  { id: 'scenes', label: 'Scenes' },
-  { id: 'settings', label: 'Settings' },
-] as const;
+  { id: 'overview', label: 'Overview', Page: OverviewPage },
+  { id: 'heatmap', label: '3D heatmap', Page: HeatmapPage },
+  { id: 'sessions', label: 'Sessions', Page: SessionsPage },
+  { id: 'scenes', label: 'Scenes', Page: ScenesPage },
+  { id: 'settings', label: 'Settings', Page: SettingsPage },
+] as const satisfies ReadonlyArray<{ id: string; label: string; Page: (props: { scope: Scope }) => ReactElement }>;
 type PageId = (typeof PAGES)[number]['id'];
 
 function pageFromHash(): PageId {
@@ -65,6 +66,7 @@ function SignedIn({ session, onSignedOut }: { session: SessionInfo; onSignedOut(
     return () => removeEventListener('hashchange', onHash);
   }, []);
   if (project) setProject(project.id);
+  const CurrentPage = (PAGES.find((p) => p.id === page) ?? PAGES[0]).Page;
   const scenes = useApi<{ scenes: SceneInfo[] }>(project ? '/api/v1/scenes' : null, project?.id);
 
   const scope: Scope | null = useMemo(
@@ -136,16 +138,8 @@ function SignedIn({ session, onSignedOut }: { session: SessionInfo; onSignedOut(
           <p>You belong to no project yet. Ask an admin to add you (<code>vantage users create --project …</code>).</p>
         ) : scenes.error ? (
           <p role="alert">Could not read the scenes: {scenes.error.message}</p>
-        ) : page === 'overview' ? (
-          <OverviewPage scope={scope} />
-        ) : page === 'heatmap' ? (
-          <HeatmapPage scope={scope} />
-        ) : page === 'sessions' ? (
-          <SessionsPage scope={scope} />
-        ) : page === 'scenes' ? (
-          <ScenesPage scope={scope} />
         ) : (
-          <SettingsPage scope={scope} />
+          <CurrentPage scope={scope} />
         )}
       </main>
     </div>
