@@ -25,7 +25,7 @@ export interface Percentiles {
 export interface Activity {
   totals: { sessions: number; visitors: number; events: number; eventsByType: Record<string, number> };
   series: Array<{ start: string; sessions: number; events: number; visitors: number | null }>;
-  sessionDurationMs: { sessions: number } & Percentiles;
+  sessionDurationMs: ({ sessions: number } & Percentiles) | null;
 }
 
 /** A row of `GET /api/v1/mesh-attention`. */

@@ -50,7 +50,7 @@ export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
         <Tile label="Sessions" value={formatCount(totals.sessions)} />
         <Tile label="Visitors" value={formatCount(totals.visitors)} />
         <Tile label="Events" value={formatCount(totals.events)} />
-        <Tile label="Session length p50" value={formatMs(activity.data.sessionDurationMs.p50 ?? 0)} />
+        <Tile label="Session length p50" value={activity.data.sessionDurationMs ? formatMs(activity.data.sessionDurationMs.p50) : '—'} />
         <Tile label="FPS p50" value={group ? formatDecimal(group.fps.p50) : '—'} />
         <Tile label="FPS p95" value={group ? formatDecimal(group.fps.p95) : '—'} />
         <Tile label="Errors" value={formatCount(errorCount)} />
