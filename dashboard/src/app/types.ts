@@ -101,3 +101,27 @@ export interface SessionSummary {
   source: string | null;
   medium: string | null;
 }
+
+/** A group of `GET /api/v1/performance` with every field (null percentiles: no windows). */
+export interface PerformanceGroup {
+  deviceType: string | null;
+  browser: string | null;
+  windows: number;
+  frames: number;
+  longFrames: number;
+  frameMs: Percentiles | null;
+  fps: Percentiles | null;
+  drawCalls: Percentiles | null;
+  triangles: Percentiles | null;
+}
+
+/** A group of `GET /api/v1/resources` (`heapKb` null where no browser reported the heap). */
+export interface ResourceGroup {
+  deviceType: string | null;
+  browser: string | null;
+  samples: number;
+  geometries: Percentiles | null;
+  textures: Percentiles | null;
+  programs: Percentiles | null;
+  heapKb: Percentiles | null;
+}
