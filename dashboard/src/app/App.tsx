@@ -7,7 +7,9 @@ import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { currentSession, setProject, signOut, type SessionInfo } from './api.js';
 import { useApi } from './hooks.js';
 import { HeatmapPage } from './pages/HeatmapPage.js';
+import { MeshAttentionPage } from './pages/MeshAttentionPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
+import { PerformancePage } from './pages/PerformancePage.js';
 import { ScenesPage } from './pages/ScenesPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
@@ -29,6 +31,8 @@ export interface Scope {
 const PAGES = [
   { id: 'overview', label: 'Overview', Page: OverviewPage },
   { id: 'heatmap', label: '3D heatmap', Page: HeatmapPage },
+  { id: 'meshes', label: 'Mesh attention', Page: MeshAttentionPage },
+  { id: 'performance', label: 'Performance', Page: PerformancePage },
   { id: 'sessions', label: 'Sessions', Page: SessionsPage },
   { id: 'scenes', label: 'Scenes', Page: ScenesPage },
   { id: 'settings', label: 'Settings', Page: SettingsPage },
