@@ -5,7 +5,8 @@
  *
  * The table asks the collector for the meshes sorted by the column's measure (the top
  * {@link TABLE_LIMIT}); the order shown is then applied here, so ascending order and the text
- * columns need no other request. The chart asks for its own top {@link CHART_TOP}.
+ * columns need no other request. The chart's top {@link CHART_TOP} come from the table when it
+ * holds every mesh, else from their own request.
  */
 import { useMemo, useState, type ReactElement } from 'react';
 import type { Scope } from '../App.js';
@@ -62,7 +63,9 @@ export function MeshAttentionPage({ scope }: { scope: Scope }): ReactElement {
   const q = { scene: scope.scene || undefined, from, to };
   const serverSort = sort.key === 'mesh' || sort.key === 'scene' ? 'clicks' : sort.key;
   const table = useApi<{ meshes: MeshRow[]; nextCursor: string | null }>(`/api/v1/mesh-attention${query({ ...q, sort: serverSort, limit: TABLE_LIMIT })}`);
-  const top = useApi<{ meshes: MeshRow[] }>(`/api/v1/mesh-attention${query({ ...q, sort: metric, limit: CHART_TOP })}`);
+  // When the table holds every mesh, the chart's top ones are picked from it; otherwise asked for.
+  const complete = table.data !== undefined && table.data.nextCursor === null;
+  const top = useApi<{ meshes: MeshRow[] }>(complete ? null : `/api/v1/mesh-attention${query({ ...q, sort: metric, limit: CHART_TOP })}`);
 
   const rows = useMemo(() => {
     const list = [...(table.data?.meshes ?? [])];
@@ -72,13 +75,14 @@ export function MeshAttentionPage({ scope }: { scope: Scope }): ReactElement {
 
   const measure = MESH_MEASURES.find((m) => m.key === metric) ?? MESH_MEASURES[0];
   const chart = useMemo(() => {
-    const meshes = (top.data?.meshes ?? []).filter((m) => m[metric] > 0);
+    const source = complete ? [...(table.data?.meshes ?? [])].sort((a, b) => compare(b, a, metric)).slice(0, CHART_TOP) : (top.data?.meshes ?? []);
+    const meshes = source.filter((m) => m[metric] > 0);
     // A mesh id may be in several scenes: name the scene only when it is needed.
     const names = meshes.map((m) => m.mesh);
     const categories = meshes.map((m) => (names.indexOf(m.mesh) !== names.lastIndexOf(m.mesh) ? `${m.mesh} (${m.scene})` : m.mesh));
     const series: BarSeries[] = [{ label: measure.label, values: meshes.map((m) => m[metric]), colour: COLOUR }];
     return { categories, series };
-  }, [top.data, metric, measure]);
+  }, [complete, table.data, top.data, metric, measure]);
 
   const problem = table.error ?? top.error;
   if (problem) return <p role="alert">Could not load mesh attention: {problem.message}</p>;
@@ -130,7 +134,7 @@ export function MeshAttentionPage({ scope }: { scope: Scope }): ReactElement {
             </select>
             <span className="hint">{measure.about}</span>
           </form>
-          {chart.categories.length === 0 && !top.loading ? (
+          {chart.categories.length === 0 && (complete || (top.data && !top.loading)) ? (
             <p className="card">No mesh has any {measure.noun} in this window{measure.about.includes('channel') ? ` (${measure.about})` : ''}.</p>
           ) : (
             <BarChart
