@@ -95,7 +95,7 @@ function label(text: string): Sprite {
   }
   const texture = new CanvasTexture(canvas);
   texture.colorSpace = SRGBColorSpace;
-  const sprite = new Sprite(new SpriteMaterial({ map: texture, depthTest: false, transparent: true }));
+  const sprite = new Sprite(new SpriteMaterial({ map: texture, transparent: true }));
   sprite.scale.set(0.8, 0.2, 1);
   return sprite;
 }

@@ -5,7 +5,7 @@
  * collector's current pipeline (`POST /api/v1/dlq/replay`, with the session's CSRF token), then
  * says which were accepted and which still fail, and why.
  */
-import { useEffect, useState, type ReactElement } from 'react';
+import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { getJson, query, send } from '../api.js';
 import { formatCount, formatTime } from '../format.js';
 import { useApi } from '../hooks.js';
@@ -67,6 +67,8 @@ export function DeadLetters(): ReactElement {
   const [openId, setOpenId] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<ReplayOutcome | null>(null);
   const [status, setStatus] = useState('');
+  /** Bumped by each replay, so an open entry is read again (its state may have changed). */
+  const [replays, setReplays] = useState(0);
   const cursor = cursors[cursors.length - 1];
   const list = useApi<{ items: DeadLetterItem[]; nextCursor: string | null }>(`/api/v1/dlq${query({ limit: PAGE_SIZE, replayed: state, cursor })}`);
   useEffect(() => setSelected(new Set()), [state, cursor]);
@@ -89,6 +91,7 @@ export function DeadLetters(): ReactElement {
       setOutcome(answer);
       setStatus('');
       setSelected(new Set());
+      setReplays((n) => n + 1);
       list.reload();
     } catch (error) {
       setStatus(`Not replayed: ${error instanceof Error ? error.message : String(error)}`);
@@ -104,16 +107,16 @@ export function DeadLetters(): ReactElement {
         reason.
       </p>
       <div className="toolbar">
-        <label>
-          Show{' '}
-          <select value={state} onChange={(e) => (setState(e.target.value as StateId), setCursors([]))}>
+        <span>
+          <label htmlFor="dlq-state">Show</label>{' '}
+          <select id="dlq-state" value={state} onChange={(e) => (setState(e.target.value as StateId), setCursors([]))}>
             {STATES.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.label}
               </option>
             ))}
           </select>
-        </label>
+        </span>
         <button type="button" disabled={selected.size === 0} onClick={replay}>
           Replay selected ({selected.size})
         </button>
@@ -193,7 +196,7 @@ export function DeadLetters(): ReactElement {
           Next page
         </button>
       </div>
-      {openId && <EntryDetail id={openId} onClose={() => setOpenId(null)} />}
+      {openId && <EntryDetail id={openId} version={replays} onClose={() => setOpenId(null)} />}
     </section>
   );
 }
@@ -224,9 +227,15 @@ function OutcomeNotice({ outcome, onDone }: { outcome: ReplayOutcome; onDone(): 
   );
 }
 
-function EntryDetail({ id, onClose }: { id: string; onClose(): void }): ReactElement {
+function EntryDetail({ id, version, onClose }: { id: string; version: number; onClose(): void }): ReactElement {
   const [entry, setEntry] = useState<DeadLetterDetail | null>(null);
   const [problem, setProblem] = useState('');
+  const heading = useRef<HTMLHeadingElement | null>(null);
+  // Opened from a row far above: bring it into view, and keyboard focus with it.
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: 'nearest' });
+    heading.current?.focus({ preventScroll: true });
+  }, [id]);
   useEffect(() => {
     let live = true;
     setEntry(null);
@@ -238,11 +247,13 @@ function EntryDetail({ id, onClose }: { id: string; onClose(): void }): ReactEle
     return () => {
       live = false;
     };
-  }, [id]);
+  }, [id, version]);
   return (
     <section className="dlq-entry" aria-label={`Dead letter ${short(id)}`} data-testid="dlq-entry">
       <div className="replay-head">
-        <h3>Dead letter {short(id)}</h3>
+        <h3 ref={heading} tabIndex={-1}>
+          Dead letter {short(id)}
+        </h3>
         <button type="button" onClick={onClose}>
           Close <span className="visually-hidden">dead letter {short(id)}</span>
         </button>
