@@ -295,6 +295,12 @@ describe('a viewer', () => {
     for (const write of writes) {
       expect(await fetchAsSession(page, { ...write, project }), `${write.method} ${write.path}`).toEqual({ status: 403, error: 'insufficient_scope' });
     }
+    // Dead letters hold raw (masked) payloads: a viewer cannot read them either.
+    const entries = (await api(c, 'GET', '/api/v1/dlq')) as { items: Array<{ id: string }> };
+    expect(entries.items.length).toBeGreaterThan(0);
+    for (const path of ['/api/v1/dlq', `/api/v1/dlq/${entries.items[0]!.id}`]) {
+      expect(await fetchAsSession(page, { method: 'GET', path, project }), path).toEqual({ status: 403, error: 'insufficient_scope' });
+    }
     // Nothing changed.
     const scenes = (await api(c, 'GET', '/api/v1/scenes')) as { scenes: Array<{ scene: string; capture: Record<string, boolean> }> };
     expect(scenes.scenes.find((s) => s.scene === SCENES[0])?.capture.gaze).toBe(true);
