@@ -15,6 +15,8 @@ export interface Column<T> {
   render?(row: T): ReactNode;
   /** Right-aligned, tabular figures; sorts descending first. */
   numeric?: boolean;
+  /** Cells kept on one line (dates). */
+  nowrap?: boolean;
 }
 
 type Direction = 'ascending' | 'descending';
@@ -79,7 +81,7 @@ export function SortableTable<T>({
         {sorted.map((row) => (
           <tr key={rowKey(row)}>
             {columns.map((c) => (
-              <td key={c.id} className={c.numeric ? 'num' : undefined}>
+              <td key={c.id} className={[c.numeric ? 'num' : '', c.nowrap ? 'nowrap' : ''].join(' ').trim() || undefined}>
                 {c.render ? c.render(row) : String(c.value(row))}
               </td>
             ))}

@@ -45,8 +45,8 @@ export function ErrorsPage({ scope }: { scope: Scope }): ReactElement {
       { id: 'source', label: 'Script', value: (e) => e.source ?? '', render: (e) => (e.source ? <code className="source">{e.source}</code> : '—') },
       { id: 'count', label: 'Count', numeric: true, value: (e) => e.count, render: (e) => formatCount(e.count) },
       { id: 'share', label: 'Share', numeric: true, value: (e) => e.count, render: (e) => share.format(total > 0 ? e.count / total : 0) },
-      { id: 'first', label: 'First seen', value: (e) => Date.parse(e.firstSeen), render: (e) => formatTime(e.firstSeen) },
-      { id: 'last', label: 'Last seen', value: (e) => Date.parse(e.lastSeen), render: (e) => formatTime(e.lastSeen) },
+      { id: 'first', label: 'First seen', nowrap: true, value: (e) => Date.parse(e.firstSeen), render: (e) => formatTime(e.firstSeen) },
+      { id: 'last', label: 'Last seen', nowrap: true, value: (e) => Date.parse(e.lastSeen), render: (e) => formatTime(e.lastSeen) },
     ],
     [total],
   );

@@ -97,7 +97,13 @@ export function FunnelForm({ scope, onSaved }: { scope: Scope; onSaved(funnel: F
       setSteps([{ id: next.current++, kind: 'mesh_click', value: '' }, { id: next.current++, kind: 'custom', value: '' }]);
       onSaved(funnel);
     } catch (e) {
-      setProblem(e instanceof Error ? e.message : String(e));
+      const message = e instanceof Error ? e.message : String(e);
+      setProblem(message);
+      // Take the keyboard to the field the refusal names.
+      const index = /steps\[(\d+)\]/.exec(message)?.[1];
+      const field = index !== undefined ? steps[Number(index)] : undefined;
+      const id = field ? `step-${field.id}-value` : /^name /.test(message) ? 'funnel-name' : '';
+      if (id) requestAnimationFrame(() => document.getElementById(id)?.focus());
     } finally {
       setSaving(false);
     }
