@@ -42,7 +42,7 @@ export function ErrorsPage({ scope }: { scope: Scope }): ReactElement {
   const columns = useMemo<Array<Column<ErrorRow>>>(
     () => [
       { id: 'message', label: 'Message', value: (e) => e.message, render: (e) => <span className="message">{e.message || '(no message)'}</span> },
-      { id: 'source', label: 'Script', value: (e) => e.source ?? '', render: (e) => (e.source ? <code className="source">{e.source}</code> : '—') },
+      { id: 'source', label: 'Script', value: (e) => e.source ?? '', render: (e) => (e.source ? <code className="source" title={e.source}>{scriptPath(e.source)}</code> : '—') },
       { id: 'count', label: 'Count', numeric: true, value: (e) => e.count, render: (e) => formatCount(e.count) },
       { id: 'share', label: 'Share', numeric: true, value: (e) => e.count, render: (e) => share.format(total > 0 ? e.count / total : 0) },
       { id: 'first', label: 'First seen', nowrap: true, value: (e) => Date.parse(e.firstSeen), render: (e) => formatTime(e.firstSeen) },
@@ -83,6 +83,15 @@ export function ErrorsPage({ scope }: { scope: Scope }): ReactElement {
       )}
     </div>
   );
+}
+
+/** A script URL without its origin (the full URL is the cell's title): the part that tells scripts apart. */
+function scriptPath(source: string): string {
+  try {
+    return new URL(source).pathname;
+  } catch {
+    return source;
+  }
 }
 
 /** What to do when the window holds no errors: the channel is opt-in. */

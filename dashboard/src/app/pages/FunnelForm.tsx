@@ -176,8 +176,7 @@ export function FunnelForm({ scope, onSaved }: { scope: Scope; onSaved(funnel: F
       </datalist>
       {problem && (
         <p className="error" role="alert">
-          Not saved: {problem}
-          {badStep !== undefined ? ` (step ${Number(badStep) + 1})` : ''}
+          Not saved{badStep !== undefined ? ` (step ${Number(badStep) + 1})` : badName ? ' (the name)' : ''}: {problem}
         </p>
       )}
       <div className="toolbar">
