@@ -3,7 +3,8 @@
  * collector loaded with simulated sessions (every opt-in channel on, so runtime errors too):
  * each page shows the numbers the query API answers for the same scope; a funnel is defined in
  * the form with the keyboard alone, saved, its conversion bars match the API's report, a bad
- * definition shows the API's own refusal, and it is deleted; a viewer sees no write controls.
+ * definition shows the API's own refusal, and it is deleted; empty states say what to do next;
+ * a viewer sees no write controls.
  * Screenshots go to `artifacts/screens/dashboard-*.png` and are checked for content.
  */
 import { mkdir } from 'node:fs/promises';
@@ -248,6 +249,26 @@ describe('the dashboard: errors, custom events, funnels', () => {
     const audit = (await api(c, 'GET', '/api/v1/audit?action=funnel.delete')) as { items: unknown[] };
     expect(audit.items).toHaveLength(1);
     expect(tab.pageErrors.map((e) => e.message)).toEqual([]);
+  });
+
+  it('empty states say what to do next: switch the error channel on, send a custom event', async () => {
+    const { page } = tab;
+    // A scene with its error channel off and no events yet.
+    await api(c, 'PUT', '/api/v1/scenes/quiet-room', { capture: { runtime_error: false } });
+    await page.reload();
+    await go(page, '#/errors');
+    await page.getByLabel('Scene', { exact: true }).selectOption('quiet-room');
+    await page.getByRole('heading', { name: 'Errors · quiet-room' }).waitFor(POLL);
+    const empty = page.locator('.empty');
+    await expect.poll(() => empty.textContent(), POLL).toContain('No runtime errors in this window');
+    expect(await empty.textContent()).toContain('is off for quiet-room');
+    expect(await empty.getByRole('link', { name: 'Scenes' }).getAttribute('href')).toBe('#/scenes');
+    await go(page, '#/events');
+    await page.getByRole('heading', { name: 'Custom events · quiet-room' }).waitFor(POLL);
+    await expect.poll(() => page.locator('.empty').textContent(), POLL).toContain("client.custom('add_to_cart'");
+    expect(await tile(page, 'Custom events')).toBe('0');
+    await shoot(page, 'custom-events-empty');
+    await page.getByLabel('Scene', { exact: true }).selectOption('');
   });
 
   it('a viewer reads funnels and their conversion but sees no write controls', async () => {
