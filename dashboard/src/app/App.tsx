@@ -6,6 +6,9 @@
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { currentSession, setProject, signOut, type SessionInfo } from './api.js';
 import { useApi } from './hooks.js';
+import { CustomEventsPage } from './pages/CustomEventsPage.js';
+import { ErrorsPage } from './pages/ErrorsPage.js';
+import { FunnelsPage } from './pages/FunnelsPage.js';
 import { HeatmapPage } from './pages/HeatmapPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { ScenesPage } from './pages/ScenesPage.js';
@@ -29,6 +32,9 @@ export interface Scope {
 const PAGES = [
   { id: 'overview', label: 'Overview', Page: OverviewPage },
   { id: 'heatmap', label: '3D heatmap', Page: HeatmapPage },
+  { id: 'errors', label: 'Errors', Page: ErrorsPage },
+  { id: 'events', label: 'Custom events', Page: CustomEventsPage },
+  { id: 'funnels', label: 'Funnels', Page: FunnelsPage },
   { id: 'sessions', label: 'Sessions', Page: SessionsPage },
   { id: 'scenes', label: 'Scenes', Page: ScenesPage },
   { id: 'settings', label: 'Settings', Page: SettingsPage },
