@@ -46,6 +46,16 @@ const USER_AGENTS = [
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36',
 ];
 
+/**
+ * The batch as if sent now by a device whose clock is right: the collector moves event times by
+ * `receivedAt − sentAt` (clock skew), so a simulated batch sent with its old `sentAt` would land
+ * at the moment it is posted; with `sentAt` = now its events keep their simulated times, spread
+ * over the last day as a real day's traffic.
+ */
+function sentNow<T extends { sentAt: number }>(batch: T): T {
+  return { ...batch, sentAt: Date.now() };
+}
+
 /** `fetch` the collector with the secret key; throws on a non-2xx answer. */
 export async function api(c: { url: string; sk: string }, method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${c.url}${path}`, {
@@ -109,7 +119,7 @@ export async function startLoadedCollector(options: { sessions: number; env?: Re
           const response = await fetch(`${collector.url}/api/v1/collect`, {
             method: 'POST',
             headers: { 'Content-Type': 'application/msgpack', Authorization: `Bearer ${pk}`, 'User-Agent': userAgent },
-            body: new Uint8Array(packr.pack(batch)),
+            body: new Uint8Array(packr.pack(sentNow(batch))),
           });
           if (response.status !== 202) throw new Error(`collect: ${response.status} ${await response.text()}`);
         }
@@ -183,7 +193,7 @@ export async function postSimulatedSessions(url: string, pk: string, options: { 
       const response = await fetch(`${url}/api/v1/collect`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/msgpack', Authorization: `Bearer ${pk}`, 'User-Agent': BROWSER_USER_AGENT },
-        body: new Uint8Array(packr.pack(batch)),
+        body: new Uint8Array(packr.pack(sentNow(batch))),
       });
       if (response.status !== 202) throw new Error(`collect: ${response.status} ${await response.text()}`);
     }
