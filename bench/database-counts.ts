@@ -27,6 +27,11 @@ export interface PostgresActivity {
   /** WAL flushes to disk (fsync) and WAL bytes written, server-wide, from before start to after stop. */
   readonly walSyncs: number;
   readonly walBytes: number;
+  /**
+   * CPU time of the PostgreSQL server (all its processes, ms) from the collector's start to the
+   * load's end, warm-up included; null where /proc cannot be read.
+   */
+  readonly cpuMs: number | null;
 }
 
 /** Create an empty database on the server at `serverUrl`; returns its connection string. */

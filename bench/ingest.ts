@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { LoadResult } from '@vantage/fixtures';
 import type { WireBatch } from '@vantage/sdk-core/schema';
 import { startPostgres, type PostgresServer } from '../test/postgres-server.js';
+import { postgresCpuMs, postmasterPid } from './postgres-cpu.js';
 import type { Cleanup } from './cleanup.js';
 import { startCollectorProcess } from './collector-process.js';
 import { countStored, createDatabase, storageProblems, walCounters, type PostgresActivity, type StoredCounts } from './database-counts.js';
@@ -130,12 +131,17 @@ async function runCollector(pg: PostgresServer, database: string, contentType: s
   const removeDataDir = options.cleanup.defer('remove the collector data folder', () => rm(dataDir, { recursive: true, force: true }));
   try {
     const walBefore = await walCounters(pg.url);
+    const postmaster = await postmasterPid(databaseUrl);
     const collector = await startCollectorProcess({ databaseUrl: databaseUrl, dataDir, cpuProfileDir: options.cpuProfileDir, env: rawRetention ? { ENABLE_RAW_SESSION_RETENTION: 'true' } : {} });
     const bytesBefore = await snapshotStoredBytes(databaseUrl);
     const stopCollector = options.cleanup.defer('stop the collector', () => collector.child.stop(DRAIN_GRACE_MS));
     let report: LoadReport;
+    // Read while the collector's connections live: a backend's CPU time leaves with it.
+    const postgresCpuBefore = postgresCpuMs(postmaster);
+    let postgresCpuAfter: number | null = null;
     try {
       report = await drive(collector.url, collector.publishableKey, collector.child.pid, contentType, options);
+      postgresCpuAfter = postgresCpuMs(postmaster);
     } finally {
       options.progress('  stopping the collector (SIGTERM: it drains what it acknowledged)');
       await stopCollector();
@@ -143,7 +149,9 @@ async function runCollector(pg: PostgresServer, database: string, contentType: s
     const exit = await collector.child.exited;
     const { commits, ...counts } = await countStored(databaseUrl, collector.projectId);
     const walAfter = await walCounters(pg.url);
-    const postgresActivity: PostgresActivity = { commits, walSyncs: walAfter.syncs - walBefore.syncs, walBytes: walAfter.bytes - walBefore.bytes };
+    const postgresActivity: PostgresActivity = { commits, walSyncs: walAfter.syncs - walBefore.syncs, walBytes: walAfter.bytes - walBefore.bytes,
+      cpuMs: postgresCpuBefore === null || postgresCpuAfter === null ? null : postgresCpuAfter - postgresCpuBefore,
+    };
     const stored: StoredCounts = {
       ...counts,
       acknowledgedEvents: (report.warmup?.acceptedEvents ?? 0) + report.measured.acceptedEvents,
@@ -183,7 +191,8 @@ function describeRun(run: ServerRun): string[] {
     const p = run.postgres;
     lines.push(
       `  PostgreSQL: ${p.commits} commits (${(run.stored.ledgerBatches / Math.max(1, p.commits)).toFixed(1)} batches each), ` +
-        `${p.walSyncs} WAL fsyncs, ${(p.walBytes / run.stored.hourlyEvents).toFixed(1)} WAL bytes/event`,
+        `${p.walSyncs} WAL fsyncs, ${(p.walBytes / run.stored.hourlyEvents).toFixed(1)} WAL bytes/event, ` +
+        `${p.cpuMs === null ? 'CPU n/a' : `${((p.cpuMs * 1000) / run.stored.acknowledgedEvents).toFixed(2)} µs CPU/event (warm-up included; not the drain)`}`,
     );
   }
   if (run.storedBytes) {

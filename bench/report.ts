@@ -105,6 +105,11 @@ export function ingestRows(runs: readonly ServerRun[]): TableRow[] {
       row(`ingest ${label}, p99 latency (ms)`, ours.measured.latencyP99Ms, bare.measured.latencyP99Ms, base, 1),
       row(`ingest ${label}, server CPU per event (µs; PostgreSQL not included)`, serverCpuPerEventUs(ours), serverCpuPerEventUs(bare), base, 2),
     );
+    const postgresCpuMs = ours.postgres?.cpuMs;
+    if (ours.stored && postgresCpuMs !== undefined && postgresCpuMs !== null && ours.stored.acknowledgedEvents > 0) {
+      const postgresUs = (postgresCpuMs * 1000) / ours.stored.acknowledgedEvents;
+      rows.push(row(`ingest ${label}, collector + PostgreSQL CPU per event (µs)`, serverCpuPerEventUs(ours) + postgresUs, serverCpuPerEventUs(bare), base, 2));
+    }
     if (ours.stored) {
       rows.push(row(`ingest ${label}, events stored / acknowledged`, ours.stored.hourlyEvents, ours.stored.acknowledgedEvents, 'acknowledged with 202', 0, {
         text: '= 1 (exactly)',

@@ -56,11 +56,20 @@ export async function authenticateRequest(ctx: Context, deps: AppDeps): Promise<
   }
   // The origin was checked above (this collector's own); checkOrigin leaves the request alone.
   ctx.state.dashboardSession = true;
-  return { projectId, keyId: `operator:${session.operatorId}`, kind: 'sk' };
+  return { projectId, keyId: `operator:${session.operatorId}`, kind: 'sk', operatorRole: role };
 }
 
 function isUuidText(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+/**
+ * Throw `403 insufficient_scope` unless the key is a secret key or an admin's dashboard session:
+ * for reads of raw data (dead letters' payloads) that a viewer must not see.
+ */
+export function requireAdmin(key: ResolvedKey): void {
+  requireSecretKey(key);
+  if (key.operatorRole === 'viewer') throw new HttpError(403, 'insufficient_scope', 'viewers cannot read dead letters');
 }
 
 /** Throw `403 insufficient_scope` unless the key is a secret (`sk_`) key. */

@@ -11,6 +11,8 @@ export interface ResolvedKey {
   projectId: string;
   keyId: string;
   kind: KeyKind;
+  /** Set for a dashboard session (an operator's cookie): the operator's role in the project. */
+  operatorRole?: 'admin' | 'viewer';
 }
 
 /** Resolves keys; see {@link createKeyResolver}. */

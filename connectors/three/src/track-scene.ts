@@ -654,7 +654,7 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     proxyVersion = index.version;
     const built = buildProxy(index);
     if (built.truncated > 0) {
-      report(new VantageError('invalid_options', `${built.truncated} mesh ids left out of the proxy (too many)`));
+      report(new VantageError('invalid_options', `proxy: ${built.truncated} meshes left out`));
     }
     void client.registerProxy(built.proxy);
   }

@@ -6,6 +6,9 @@
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { currentSession, setProject, signOut, type SessionInfo } from './api.js';
 import { useApi } from './hooks.js';
+import { CustomEventsPage } from './pages/CustomEventsPage.js';
+import { ErrorsPage } from './pages/ErrorsPage.js';
+import { FunnelsPage } from './pages/FunnelsPage.js';
 import { HeatmapPage } from './pages/HeatmapPage.js';
 import { MeshAttentionPage } from './pages/MeshAttentionPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
@@ -33,6 +36,9 @@ const PAGES = [
   { id: 'heatmap', label: '3D heatmap', Page: HeatmapPage },
   { id: 'meshes', label: 'Mesh attention', Page: MeshAttentionPage },
   { id: 'performance', label: 'Performance', Page: PerformancePage },
+  { id: 'errors', label: 'Errors', Page: ErrorsPage },
+  { id: 'events', label: 'Custom events', Page: CustomEventsPage },
+  { id: 'funnels', label: 'Funnels', Page: FunnelsPage },
   { id: 'sessions', label: 'Sessions', Page: SessionsPage },
   { id: 'scenes', label: 'Scenes', Page: ScenesPage },
   { id: 'settings', label: 'Settings', Page: SettingsPage },

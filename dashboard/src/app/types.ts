@@ -102,6 +102,35 @@ export interface SessionSummary {
   medium: string | null;
 }
 
+/** `GET /api/v1/activity` with each interval's events by type (the Errors and Custom events pages chart one type). */
+export interface ActivityByType extends Activity {
+  series: Array<Activity['series'][number] & { eventsByType: Record<string, number> }>;
+}
+
+/** A row of `GET /api/v1/custom-events` (`byProperty` only when a `property` was asked for). */
+export interface CustomEventRow {
+  name: string;
+  count: number;
+  byProperty: Array<{ value: string; count: number }> | null;
+}
+
+/** A funnel step: a click on a mesh, a custom event, or a session in a scene. */
+export type FunnelStep = { kind: 'mesh_click'; mesh: string } | { kind: 'custom'; name: string } | { kind: 'scene'; scene: string };
+
+/** A saved funnel of `GET /api/v1/funnels`. */
+export interface Funnel {
+  id: string;
+  name: string;
+  steps: FunnelStep[];
+  createdAt: string;
+}
+
+/** `GET /api/v1/funnels/:id`: sessions started in the window, and how many reached each step in order. */
+export interface FunnelReport extends Funnel {
+  sessions: number;
+  steps: Array<FunnelStep & { sessions: number; conversion: number }>;
+}
+
 /** A group of `GET /api/v1/performance` with every field (null percentiles: no windows). */
 export interface PerformanceGroup {
   deviceType: string | null;

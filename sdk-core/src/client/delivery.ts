@@ -123,13 +123,13 @@ export function createDelivery(o: DeliveryOptions): Delivery {
       reasons[reason] = n;
     }
     if (dropped > 0) {
-      reporter.report('events_dropped', `the collector dropped ${dropped} of ${events} events (${Object.keys(reasons).join(', ')})`, { count: dropped, status: 202, detail: reasons });
+      reporter.report('events_dropped', `collector dropped ${dropped}/${events} events (${Object.keys(reasons).join(', ')})`, { count: dropped, status: 202, detail: reasons });
     }
   }
 
   function giveUp(events: number, code: 'batch_rejected' | 'delivery_failed', answer: Answer, suffix = ''): void {
     stats.droppedUndelivered += events;
-    reporter.report(code, `a batch of ${events} events was dropped: ${answer.message}${suffix}`, { count: events, status: answer.status });
+    reporter.report(code, `${events} events dropped: ${answer.message}${suffix}`, { count: events, status: answer.status });
   }
 
   async function run(): Promise<boolean> {
@@ -153,14 +153,14 @@ export function createDelivery(o: DeliveryOptions): Delivery {
       ok = false;
       if (!isRetryable(status) || (!OUTAGE_STATUSES.has(status) && attempts >= MAX_SERVER_ERROR_ATTEMPTS)) {
         current = null;
-        if (isRetryable(status)) giveUp(events, 'delivery_failed', answer, ` (after ${attempts} attempts)`);
+        if (isRetryable(status)) giveUp(events, 'delivery_failed', answer, ` (${attempts} tries)`);
         else giveUp(events, 'batch_rejected', answer);
         continue;
       }
       stats.retries++;
       if (!outageReported) {
         outageReported = true;
-        reporter.report('delivery_retrying', `sending failed (${answer.message}); retrying`, { status });
+        reporter.report('delivery_retrying', `${answer.message}; retrying`, { status });
       }
       retryAfterNetworkError = status === 0;
       retryTimer = setTimeout(() => {
@@ -250,7 +250,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     }
     lost += queue.length;
     if (lost > 0) {
-      reporter.report('beacon_failed', `${lost} events unsent at page hide (64 KiB beacon limit); sent if the page comes back`, { count: lost });
+      reporter.report('beacon_failed', `${lost} events unsent at page hide`, { count: lost });
     }
     outageReported = false;
   }

@@ -59,7 +59,7 @@ export function createIntake(o: IntakeOptions): Intake {
     if (!overflowing) return;
     overflowing = false;
     const dropped = queue.takeOverflow();
-    if (dropped > 0) reporter.report('queue_overflow', `queue full (${queue.capacity} events): dropped the ${dropped} oldest`, { count: dropped });
+    if (dropped > 0) reporter.report('queue_overflow', `queue full: ${dropped} oldest dropped`, { count: dropped });
   }
 
   return {

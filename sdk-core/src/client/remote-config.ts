@@ -89,8 +89,8 @@ export function createConfigLoader(scene: string, link: Link | undefined, report
     // A 200 that is not a JSON object is retried like an outage.
     const retry = answer.status === 200 || isRetryable(answer.status);
     if (attempt === 1 || !retry) {
-      const why = answer.status === 200 ? 'the answer is not JSON' : answer.message;
-      reporter.report('config_failed', `config unreadable (${why}); opt-in channels off, ${retry ? 'retrying' : 'giving up'}`, { status: answer.status });
+      const why = answer.status === 200 ? 'not JSON' : answer.message;
+      reporter.report('config_failed', `config: ${why}${retry ? '; retrying' : ''}`, { status: answer.status });
     }
     if (retry) {
       timer = setTimeout(() => void load(attempt + 1), retryDelayMs(attempt, answer.retryAfterMs));

@@ -121,7 +121,7 @@ export function createProxyRegistrar(o: ProxyRegistrarOptions): ProxyRegistrar {
       if (answer.status >= 200 && answer.status < 300) break;
       if (disposed) return false;
       if (!isRetryable(answer.status)) return fail('proxy_failed', answer.message, answer.status);
-      if (attempt === MAX_PROXY_ATTEMPTS) return fail('proxy_failed', `${answer.message} (after ${attempt} attempts)`, answer.status);
+      if (attempt === MAX_PROXY_ATTEMPTS) return fail('proxy_failed', `${answer.message} (${attempt} tries)`, answer.status);
       // Wait before the next attempt; dispose() cuts the wait short.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, retryDelayMs(attempt, answer.retryAfterMs, o.random));

@@ -46,6 +46,16 @@ const USER_AGENTS = [
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36',
 ];
 
+/**
+ * The batch as if sent now by a device whose clock is right: the collector moves event times by
+ * `receivedAt − sentAt` (clock skew), so a simulated batch sent with its old `sentAt` would land
+ * at the moment it is posted; with `sentAt` = now its events keep their simulated times, spread
+ * over the last day as a real day's traffic.
+ */
+function sentNow<T extends { sentAt: number }>(batch: T): T {
+  return { ...batch, sentAt: Date.now() };
+}
+
 /** `fetch` the collector with the secret key; throws on a non-2xx answer. */
 export async function api(c: { url: string; sk: string }, method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${c.url}${path}`, {
@@ -109,7 +119,7 @@ export async function startLoadedCollector(options: { sessions: number; env?: Re
           const response = await fetch(`${collector.url}/api/v1/collect`, {
             method: 'POST',
             headers: { 'Content-Type': 'application/msgpack', Authorization: `Bearer ${pk}`, 'User-Agent': userAgent },
-            body: new Uint8Array(packr.pack(batch)),
+            body: new Uint8Array(packr.pack(sentNow(batch))),
           });
           if (response.status !== 202) throw new Error(`collect: ${response.status} ${await response.text()}`);
         }
@@ -159,4 +169,66 @@ export function pixels(page: Page, png: Buffer): Promise<Pixels> {
     const n = data.length / 4;
     return { covered: covered / n, ramp: ramp / n };
   }, png.toString('base64'));
+}
+
+/**
+ * Post `sessions` simulated sessions (seed `seed`, over the last day, into `scenes`) with the
+ * publishable key `pk`: how a second project gets numbers of its own. Answers the sessions posted.
+ */
+export async function postSimulatedSessions(url: string, pk: string, options: { sessions: number; seed: number; scenes: readonly string[] }): Promise<number> {
+  const now = Date.now();
+  const sessions = simulateVisitors({
+    sessions: options.sessions,
+    seed: options.seed,
+    scenes: options.scenes,
+    startMs: now - 22 * 3_600_000,
+    spreadMs: 20 * 3_600_000,
+    durationMs: { medianMs: 20_000, minMs: 8_000, maxMs: 60_000 },
+    optIn: true,
+  });
+  let posted = 0;
+  for (const session of sessions) {
+    posted++;
+    for (const batch of session.batches) {
+      const response = await fetch(`${url}/api/v1/collect`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/msgpack', Authorization: `Bearer ${pk}`, 'User-Agent': BROWSER_USER_AGENT },
+        body: new Uint8Array(packr.pack(sentNow(batch))),
+      });
+      if (response.status !== 202) throw new Error(`collect: ${response.status} ${await response.text()}`);
+    }
+  }
+  return posted;
+}
+
+/** Sign `operator` in on a fresh page and wait for the overview. */
+export async function signIn(page: Page, url: string, operator: { email: string; password: string }): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Email').fill(operator.email);
+  await page.getByLabel('Password').fill(operator.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /^Overview/ }).waitFor({ timeout: 30_000 });
+}
+
+/**
+ * A request from inside `page` with its dashboard session: the cookie, the session's CSRF token
+ * (from `GET /api/v1/auth/me`) and `X-Vantage-Project: project` — what the dashboard sends,
+ * or a forged variant of it. Answers the status and the error code, if any.
+ */
+export function fetchAsSession(page: Page, request: { method: string; path: string; project: string; body?: unknown }): Promise<{ status: number; error: string | null }> {
+  return page.evaluate(async ({ method, path, project, body }) => {
+    const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string };
+    const response = await fetch(path, {
+      method,
+      headers: { 'X-Vantage-Project': project, 'X-CSRF-Token': me.csrfToken, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let error: string | null = null;
+    try {
+      error = ((await response.json()) as { error?: string }).error ?? null;
+    } catch {
+      // no JSON body
+    }
+    return { status: response.status, error };
+  }, request);
 }

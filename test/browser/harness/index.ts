@@ -6,3 +6,4 @@ export { launchChromium, openPage, CHROMIUM_ARGS, CHROMIUM_PATH, type LaunchOpti
 export { servePages, type PageServer, type PageServerOptions } from './page-server.js';
 export { startBrowserCollector, type BrowserCollector, type BrowserCollectorOptions, type StoredBatch } from './collector.js';
 export { startFaultProxy, forwardAll, type FaultProxy, type ProxiedRequest, type ProxyAction, type ProxyRule } from './fault-proxy.js';
+export { settledCounts } from './settled-counts.js';

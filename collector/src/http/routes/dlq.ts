@@ -1,5 +1,5 @@
 /**
- * The dead-letter queue of the key's project (sk keys only):
+ * The dead-letter queue of the key's project (sk keys and admins' dashboard sessions; not viewers):
  * - `GET /api/v1/dlq`: entries newest first with a payload preview, keyset paging like the audit
  *   trail, filters `?reason=`, `?replayed=true|false`, `?since=`, `?until=`;
  * - `GET /api/v1/dlq/:id`: one entry with its payload (base64, keys masked) and envelope;
@@ -8,7 +8,7 @@
 import type { Context } from 'koa';
 import { getDeadLetter, listDeadLetters, type DeadLetterItem } from '../../dlq/list.js';
 import { MAX_REPLAY_IDS, replayDeadLetters, ReplayWriteError } from '../../dlq/replay.js';
-import { authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
+import { authenticateRequest, checkOrigin, requireAdmin } from '../auth.js';
 import { readJson } from '../body.js';
 import { isUuid, parsePageBounds, singleParam, toPage, type Page } from '../cursor.js';
 import type { AppDeps } from '../deps.js';
@@ -19,7 +19,7 @@ import type { ResolvedKey } from '../../tenants/key-resolver.js';
 async function secretKey(ctx: Context, deps: AppDeps): Promise<ResolvedKey> {
   const key = await authenticateRequest(ctx, deps);
   await deps.limits.take(key, 'dlq');
-  requireSecretKey(key);
+  requireAdmin(key);
   await checkOrigin(ctx, deps, key.projectId);
   return key;
 }

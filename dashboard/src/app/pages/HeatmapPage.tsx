@@ -1,6 +1,7 @@
 /**
  * The 3D heatmap of one scene: click, gaze or camera-position voxels over the scene's proxy
- * (or model), meshes tinted by an attention measure, orbit controls, and a legend with the scale.
+ * (or model), meshes tinted by an attention measure, orbit controls, and a legend with the scale;
+ * below it, unless switched off, the view-direction sphere (`ViewSpherePanel`).
  */
 import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import type { Scope } from '../App.js';
@@ -9,6 +10,7 @@ import { RAMP_CSS } from '../colour-scale.js';
 import { formatCount } from '../format.js';
 import { createHeatmapView, type HeatmapView } from '../heatmap-view.js';
 import { useApi } from '../hooks.js';
+import { ViewSpherePanel } from '../ViewSpherePanel.js';
 import { windowRange } from '../time-window.js';
 import type { Heatmap, MeshAttention, Proxy } from '../types.js';
 
@@ -30,6 +32,7 @@ export function HeatmapPage({ scope }: { scope: Scope }): ReactElement {
   const info = scope.scenes.find((s) => s.scene === scene);
   const [kind, setKind] = useState<(typeof KINDS)[number]['id']>('click');
   const [measure, setMeasure] = useState<(typeof MEASURES)[number]['id']>('visibleMs');
+  const [sphere, setSphere] = useState(true);
   const { from, to } = windowRange(scope.window);
   const heatmap = useApi<Heatmap>(scene ? `/api/v1/heatmaps/${kind}${query({ scene, from, to, limit: 20000 })}` : null);
   const meshes = useApi<{ meshes: MeshAttention[] }>(scene ? `/api/v1/mesh-attention${query({ scene, from, to, limit: 1000 })}` : null);
@@ -90,6 +93,9 @@ export function HeatmapPage({ scope }: { scope: Scope }): ReactElement {
             ))}
           </select>
         </label>
+        <label>
+          <input type="checkbox" checked={sphere} onChange={(e) => setSphere(e.target.checked)} /> View-direction sphere
+        </label>
       </div>
       {problem && <p role="alert">Could not load the heatmap: {problem.message}</p>}
       <div className="heatmap">
@@ -120,6 +126,7 @@ export function HeatmapPage({ scope }: { scope: Scope }): ReactElement {
           <p className="hint">Drag to orbit, scroll to zoom; with the stage focused, arrow keys pan.</p>
         </aside>
       </div>
+      {sphere && <ViewSpherePanel scene={scene} from={from} to={to} />}
     </div>
   );
 }

@@ -3,10 +3,9 @@
  * by a measure the operator picks, and a table of every measure `GET /api/v1/mesh-attention`
  * answers, sorted by any column (click or Enter on its header; again to reverse).
  *
- * The table asks the collector for the meshes sorted by the column's measure (the top
- * {@link TABLE_LIMIT}); the order shown is then applied here, so ascending order and the text
- * columns need no other request. The chart's top {@link CHART_TOP} come from the table when it
- * holds every mesh, else from their own request.
+ * The table holds up to {@link TABLE_LIMIT} meshes (the most clicked, when a scope has more) and
+ * sorts them here ({@link SortableTable}). The chart's top {@link CHART_TOP} come from the table
+ * when it holds every mesh, else from their own request, sorted by the collector.
  */
 import { useMemo, useState, type ReactElement } from 'react';
 import type { Scope } from '../App.js';
@@ -15,6 +14,7 @@ import { BarChart, WHOLE_STEPS, type BarSeries } from '../BarChart.js';
 import { EmptyState } from '../EmptyState.js';
 import { formatCount, formatDecimal, formatMs } from '../format.js';
 import { useApi } from '../hooks.js';
+import { SortableTable, type Column } from '../SortableTable.js';
 import { windowRange } from '../time-window.js';
 import type { MeshAttention } from '../types.js';
 
@@ -35,7 +35,6 @@ export const MESH_MEASURES = [
 
 /** A measure's key. */
 export type MeshMeasure = (typeof MESH_MEASURES)[number]['key'];
-type SortKey = MeshMeasure | 'mesh' | 'scene';
 
 /** Tick increments (ms) of a duration axis: whole seconds, minutes and hours. */
 const DURATION_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 18_000, 36_000, 86_400, 172_800, 432_000, 864_000].map((s) => s * 1000);
@@ -43,39 +42,31 @@ const DURATION_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600,
 /** A duration tick, at a whole step: `5 min`, not `5 min 0 s`. */
 const formatTickMs = (ms: number): string => formatMs(ms).replace(/ 0 (s|min)$/, '');
 
-/** Meshes the table asks for (the collector's maximum is 1000). */
-const TABLE_LIMIT = 500;
+/** Meshes the table asks for: the collector's maximum. */
+const TABLE_LIMIT = 1000;
 /** Bars in the chart. */
 const CHART_TOP = 10;
 
 const COLOUR = '#2563eb';
 
-function compare(a: MeshRow, b: MeshRow, key: SortKey): number {
-  if (key === 'mesh' || key === 'scene') return a[key].localeCompare(b[key]) || a.mesh.localeCompare(b.mesh);
-  return a[key] - b[key] || b.mesh.localeCompare(a.mesh);
+/** `b` before `a` by `key`, then by scene and mesh (the collector's order for equal values). */
+function byMeasure(key: MeshMeasure): (a: MeshRow, b: MeshRow) => number {
+  return (a, b) => b[key] - a[key] || a.scene.localeCompare(b.scene) || a.mesh.localeCompare(b.mesh);
 }
 
 /** The mesh attention page. */
 export function MeshAttentionPage({ scope }: { scope: Scope }): ReactElement {
-  const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'clicks', descending: true });
   const [metric, setMetric] = useState<MeshMeasure>('clicks');
   const { from, to } = windowRange(scope.window);
   const q = { scene: scope.scene || undefined, from, to };
-  const serverSort = sort.key === 'mesh' || sort.key === 'scene' ? 'clicks' : sort.key;
-  const table = useApi<{ meshes: MeshRow[]; nextCursor: string | null }>(`/api/v1/mesh-attention${query({ ...q, sort: serverSort, limit: TABLE_LIMIT })}`);
+  const table = useApi<{ meshes: MeshRow[]; nextCursor: string | null }>(`/api/v1/mesh-attention${query({ ...q, sort: 'clicks', limit: TABLE_LIMIT })}`);
   // When the table holds every mesh, the chart's top ones are picked from it; otherwise asked for.
   const complete = table.data !== undefined && table.data.nextCursor === null;
   const top = useApi<{ meshes: MeshRow[] }>(complete ? null : `/api/v1/mesh-attention${query({ ...q, sort: metric, limit: CHART_TOP })}`);
 
-  const rows = useMemo(() => {
-    const list = [...(table.data?.meshes ?? [])];
-    list.sort((a, b) => (sort.descending ? -1 : 1) * compare(a, b, sort.key));
-    return list;
-  }, [table.data, sort]);
-
   const measure = MESH_MEASURES.find((m) => m.key === metric) ?? MESH_MEASURES[0];
   const chart = useMemo(() => {
-    const source = complete ? [...(table.data?.meshes ?? [])].sort((a, b) => compare(b, a, metric)).slice(0, CHART_TOP) : (top.data?.meshes ?? []);
+    const source = complete ? [...(table.data?.meshes ?? [])].sort(byMeasure(metric)).slice(0, CHART_TOP) : (top.data?.meshes ?? []);
     const meshes = source.filter((m) => m[metric] > 0);
     // A mesh id may be in several scenes: name the scene only when it is needed.
     const names = meshes.map((m) => m.mesh);
@@ -84,6 +75,13 @@ export function MeshAttentionPage({ scope }: { scope: Scope }): ReactElement {
     return { categories, series };
   }, [complete, table.data, top.data, metric, measure]);
 
+  const columns = useMemo(() => {
+    const list: Array<Column<MeshRow>> = [{ id: 'mesh', label: 'Mesh', value: (m) => m.mesh }];
+    if (!scope.scene) list.push({ id: 'scene', label: 'Scene', value: (m) => m.scene, nowrap: true });
+    for (const m of MESH_MEASURES) list.push({ id: m.key, label: m.label, value: (row) => row[m.key], render: (row) => m.format(row[m.key]), numeric: true, nowrap: true });
+    return list;
+  }, [scope.scene]);
+
   const problem = table.error ?? top.error;
   if (problem) return <p role="alert">Could not load mesh attention: {problem.message}</p>;
   if (!table.data) return <p>Loading…</p>;
@@ -91,24 +89,6 @@ export function MeshAttentionPage({ scope }: { scope: Scope }): ReactElement {
 
   const all = table.data.meshes;
   const quiet = (keys: MeshMeasure[]) => all.length > 0 && all.every((m) => keys.every((k) => m[k] === 0));
-  const header = (key: SortKey, label: string, numeric: boolean): ReactElement => {
-    const active = sort.key === key;
-    return (
-      <th key={key} scope="col" className={numeric ? 'num' : undefined} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
-        <button
-          type="button"
-          className="sort"
-          onClick={() => setSort(active ? { key, descending: !sort.descending } : { key, descending: numeric })}
-        >
-          {label}
-          <span aria-hidden="true" className="sort-mark">
-            {active ? (sort.descending ? ' ▼' : ' ▲') : ''}
-          </span>
-        </button>
-      </th>
-    );
-  };
-
   return (
     <div className="page">
       <h1>Mesh attention{scope.scene ? ` · ${scope.scene}` : ''}</h1>
@@ -149,34 +129,12 @@ export function MeshAttentionPage({ scope }: { scope: Scope }): ReactElement {
           )}
           <section className="card">
             <h2>Meshes</h2>
-            <div className="scroll">
-              <table className="sortable" aria-label="Mesh attention">
-                <thead>
-                  <tr>
-                    {header('mesh', 'Mesh', false)}
-                    {!scope.scene && header('scene', 'Scene', false)}
-                    {MESH_MEASURES.map((m) => header(m.key, m.label, true))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((m) => (
-                    <tr key={`${m.scene}\u0000${m.mesh}`}>
-                      <th scope="row">{m.mesh}</th>
-                      {!scope.scene && <td>{m.scene}</td>}
-                      {MESH_MEASURES.map((measureOf) => (
-                        <td key={measureOf.key} className="num">
-                          {measureOf.format(m[measureOf.key])}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+            <div className="scroll mesh-table">
+              <SortableTable label="Mesh attention" rows={all} columns={columns} rowKey={(m) => `${m.scene}\u0000${m.mesh}`} initial="clicks" />
             </div>
             {table.data.nextCursor && (
               <p className="hint">
-                Showing the top {formatCount(TABLE_LIMIT)} meshes by {(MESH_MEASURES.find((m) => m.key === serverSort) ?? MESH_MEASURES[0]).noun}; sort by
-                another measure to see its top ones.
+                Showing the {formatCount(TABLE_LIMIT)} meshes with the most clicks; the chart asks the collector for its own top {CHART_TOP}.
               </p>
             )}
             {quiet(['hovers', 'dwellMs']) && (

@@ -1,7 +1,7 @@
 /**
  * Scenes: per scene, switch each opt-in capture channel, set sampling rates, the model URL and
  * the voxel size (`PUT /api/v1/scenes/:id`, audited). Connectors pick a change up at their next
- * config read.
+ * config read. A viewer sees the flags read-only (disabled controls, no save button).
  */
 import { useState, type FormEvent, type ReactElement } from 'react';
 import { OPT_IN_CHANNELS } from '@vantage/sdk-core/schema';
@@ -56,6 +56,8 @@ function SceneForm({ info, canWrite, onSaved }: { info: SceneInfo; canWrite: boo
       <p className="hint">
         {info.proxyMeshes === null ? 'No proxy registered' : `${info.proxyMeshes} meshes in its proxy`} · heatmap voxels {info.heatmapVoxelMm} mm
       </p>
+      <fieldset className="plain" disabled={!canWrite}>
+      <legend className="visually-hidden">Capture of {info.scene}</legend>
       <table>
         <thead>
           <tr>
@@ -100,10 +102,14 @@ function SceneForm({ info, canWrite, onSaved }: { info: SceneInfo; canWrite: boo
         <label htmlFor={id('voxel')}>Voxel size (mm; empty = from the bounds)</label>
         <input id={id('voxel')} type="number" min={1} max={100000} value={voxel} onChange={(e) => setVoxel(e.target.value)} />
       </div>
-      <button type="submit" disabled={!canWrite}>
-        Save {info.scene}
-      </button>{' '}
-      <span role="status">{canWrite ? status : 'Viewers cannot change scenes.'}</span>
+      </fieldset>
+      {canWrite ? (
+        <>
+          <button type="submit">Save {info.scene}</button> <span role="status">{status}</span>
+        </>
+      ) : (
+        <p className="hint">You are a viewer in this project: an admin changes the capture flags.</p>
+      )}
     </form>
   );
 }

@@ -1,13 +1,15 @@
 /**
  * Settings of the project: privacy mode, retention, hash rotation and allowed origins
  * (`PATCH /api/v1/project`); API keys (create — the token is shown once —, list, revoke); the
- * audit log.
+ * audit log; the dead-letter queue (admins only). A viewer sees the settings read-only, without
+ * key creation, revocation or the DLQ.
  */
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { Scope } from '../App.js';
 import { send } from '../api.js';
 import { formatTime } from '../format.js';
 import { useApi } from '../hooks.js';
+import { DeadLetters } from './DeadLetters.js';
 
 interface ProjectSettings {
   id: string;
@@ -44,9 +46,11 @@ export function SettingsPage({ scope }: { scope: Scope }): ReactElement {
   return (
     <div className="page">
       <h1>Settings</h1>
+      {!canWrite && <p className="notice">You are a viewer in this project: settings are read-only. An admin changes them.</p>}
       {project.error && <p role="alert">Could not read the settings: {project.error.message}</p>}
       {project.data && <ProjectForm key={project.data.id} settings={project.data} canWrite={canWrite} onSaved={() => (project.reload(), audit.reload())} />}
       <Keys rows={keys.data?.keys ?? []} error={keys.error} canWrite={canWrite} onChanged={() => (keys.reload(), audit.reload())} />
+      {canWrite && <DeadLetters />}
       <section className="card">
         <h2>Audit log</h2>
         {audit.error && <p role="alert">{audit.error.message}</p>}
@@ -102,6 +106,7 @@ function ProjectForm({ settings, canWrite, onSaved }: { settings: ProjectSetting
   return (
     <form className="card fields" onSubmit={save} aria-labelledby="project-settings">
       <h2 id="project-settings">Project · {settings.name}</h2>
+      <fieldset className="plain" disabled={!canWrite}>
       <label htmlFor="privacy">Privacy mode</label>
       <select id="privacy" value={privacy} onChange={(e) => setPrivacy(e.target.value as ProjectSettings['privacy_mode'])}>
         <option value="standard">standard</option>
@@ -114,12 +119,12 @@ function ProjectForm({ settings, canWrite, onSaved }: { settings: ProjectSetting
       <input id="rotation" type="number" min={1} max={8760} value={rotation} onChange={(e) => setRotation(e.target.value)} />
       <label htmlFor="origins">Allowed origins (one per line)</label>
       <textarea id="origins" rows={3} value={origins} onChange={(e) => setOrigins(e.target.value)} />
-      <div>
-        <button type="submit" disabled={!canWrite}>
-          Save settings
-        </button>{' '}
-        <span role="status">{status}</span>
-      </div>
+      </fieldset>
+      {canWrite && (
+        <div>
+          <button type="submit">Save settings</button> <span role="status">{status}</span>
+        </div>
+      )}
     </form>
   );
 }
@@ -155,6 +160,7 @@ function Keys({ rows, error, canWrite, onChanged }: { rows: KeyRow[]; error: Err
     <section className="card">
       <h2>API keys</h2>
       {error && <p role="alert">{error.message}</p>}
+      {canWrite && (
       <form className="toolbar" onSubmit={create} aria-label="Create a key">
         <label>
           Kind{' '}
@@ -166,10 +172,9 @@ function Keys({ rows, error, canWrite, onChanged }: { rows: KeyRow[]; error: Err
         <label>
           Label <input value={label} maxLength={100} onChange={(e) => setLabel(e.target.value)} />
         </label>
-        <button type="submit" disabled={!canWrite}>
-          Create key
-        </button>
+        <button type="submit">Create key</button>
       </form>
+      )}
       {created && (
         <div className="notice" role="status">
           <p>Copy this {created.kind} key now: it is shown only this once.</p>
@@ -206,10 +211,12 @@ function Keys({ rows, error, canWrite, onChanged }: { rows: KeyRow[]; error: Err
               <td>
                 {k.revokedAt ? (
                   `revoked ${formatTime(k.revokedAt)}`
-                ) : (
-                  <button type="button" disabled={!canWrite} onClick={() => revoke(k)} aria-label={`Revoke key ${k.prefix}… ${k.label}`}>
+                ) : canWrite ? (
+                  <button type="button" onClick={() => revoke(k)} aria-label={`Revoke key ${k.prefix}… ${k.label}`}>
                     Revoke
                   </button>
+                ) : (
+                  'active'
                 )}
               </td>
             </tr>
