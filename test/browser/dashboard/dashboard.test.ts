@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {} from '../../../demo/src/page/handle.js';
 import { launchChromium, openPage, type TestPage } from '../harness/index.js';
-import { api, pixels, SCENES, SCREENSHOT_DIR, startLoadedCollector, type LoadedCollector } from './setup.js';
+import { api, pixels, SCENES, SCREENSHOT_DIR, startLoadedCollector, unlabelled, type LoadedCollector } from './setup.js';
 
 /** SwiftShader can take seconds over its first frames: poll patiently. */
 const POLL = { timeout: 30_000 };
@@ -196,6 +196,28 @@ describe('the dashboard', () => {
     expect(refused.status).toBe(401);
     // The audit log names both.
     await expect.poll(() => page.locator('section', { hasText: 'Audit log' }).textContent(), POLL).toContain('key.revoke');
+  });
+
+  it('every page is reached with the keyboard alone, and every control on it has a name', { timeout: 120_000 }, async () => {
+    const { page } = tab;
+    const links = await page.locator('nav[aria-label="Pages"] a').evaluateAll((as) => as.map((a) => ({ href: a.getAttribute('href') ?? '', text: a.textContent ?? '' })));
+    expect(links.length).toBeGreaterThanOrEqual(10);
+    for (const link of links) {
+      await page.locator('body').focus();
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      let reached = false;
+      for (let i = 0; i < 40 && !reached; i++) {
+        await page.keyboard.press('Tab');
+        reached = await page.evaluate((href) => document.activeElement?.getAttribute('href') === href, link.href);
+      }
+      expect(reached, `Tab reaches ${link.text}`).toBe(true);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((href) => location.hash === href, link.href);
+      await expect.poll(() => page.locator('nav a[aria-current="page"]').textContent(), { timeout: 20_000 }).toBe(link.text);
+      await page.locator('main h1').first().waitFor();
+      await expect.poll(() => page.locator('main [aria-busy="true"], main .loading').count(), { timeout: 20_000 }).toBe(0);
+      expect(await unlabelled(page), `${link.text}: unnamed controls`).toEqual([]);
+    }
   });
 
   it('signs out back to the sign-in form', async () => {

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperator } from '../../../collector/src/operators/operators.js';
 import { launchChromium, openPage, type TestPage } from '../harness/index.js';
-import { api, pixels, SCENES, SCREENSHOT_DIR, startLoadedCollector, type LoadedCollector } from './setup.js';
+import { api, pixels, SCENES, SCREENSHOT_DIR, startLoadedCollector, unlabelled, type LoadedCollector } from './setup.js';
 
 const POLL = { timeout: 30_000 };
 const VIEWPORT = { width: 1280, height: 860 };
@@ -65,15 +65,6 @@ async function tile(page: Page, label: string): Promise<string> {
 /** The texts of one column of a table's body rows. */
 function column(page: Page, table: string, index: number): Promise<string[]> {
   return page.getByRole('table', { name: table, exact: true }).locator('tbody tr').evaluateAll((rows, i) => rows.map((r) => r.children[i]?.textContent ?? ''), index);
-}
-
-/** Form controls of the page without a label (none is the goal). */
-function unlabelled(page: Page): Promise<string[]> {
-  return page.locator('main input, main select, main textarea').evaluateAll((controls) =>
-    controls
-      .filter((el) => (el as HTMLInputElement).labels?.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-      .map((el) => el.outerHTML.slice(0, 120)),
-  );
 }
 
 const n = (value: number) => value.toLocaleString('en');

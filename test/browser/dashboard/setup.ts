@@ -232,3 +232,19 @@ export function fetchAsSession(page: Page, request: { method: string; path: stri
     return { status: response.status, error };
   }, request);
 }
+
+/**
+ * Controls of the page without an accessible name (none is the goal): form fields without a
+ * label, `aria-label` or `aria-labelledby`, and buttons and links without any of those or text.
+ */
+export function unlabelled(page: Page): Promise<string[]> {
+  return page.locator('input:not([type=hidden]), select, textarea, button, a[href]').evaluateAll((controls) =>
+    controls
+      .filter((el) => {
+        if (el.getAttribute('aria-label')?.trim() || el.getAttribute('aria-labelledby') || el.getAttribute('title')?.trim()) return false;
+        if (el instanceof HTMLButtonElement || el instanceof HTMLAnchorElement) return !el.textContent?.trim();
+        return (el as HTMLInputElement).labels?.length === 0;
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+}
