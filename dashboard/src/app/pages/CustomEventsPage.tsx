@@ -16,6 +16,7 @@ import { filledSeries } from '../series.js';
 import { SortableTable, type Column } from '../SortableTable.js';
 import { windowRange } from '../time-window.js';
 import type { ActivityByType, CustomEventRow } from '../types.js';
+import { Tile } from '../Tile.js';
 
 /** Event names read at once: the API's largest page. */
 const NAMES = 1000;
@@ -163,14 +164,5 @@ function NoCustomEvents({ scene }: { scene: string }): ReactElement {
       </pre>
       <p>They are always captured (no channel to switch on). Or pick a longer window or another scene.</p>
     </section>
-  );
-}
-
-function Tile({ label, value }: { label: string; value: string }): ReactElement {
-  return (
-    <div className="tile">
-      <div className="tile-value">{value}</div>
-      <div className="tile-label">{label}</div>
-    </div>
   );
 }

@@ -16,6 +16,7 @@ import { filledSeries } from '../series.js';
 import { SortableTable, type Column } from '../SortableTable.js';
 import { windowRange } from '../time-window.js';
 import type { ActivityByType, ErrorRow, SessionSummary } from '../types.js';
+import { Tile } from '../Tile.js';
 
 /** Error groups read at once: the API's largest page. */
 const GROUPS = 1000;
@@ -111,14 +112,5 @@ function NoErrors({ scope }: { scope: Scope }): ReactElement {
         <p>No page reported an uncaught error here. Pick a longer window or another scene to look further.</p>
       )}
     </section>
-  );
-}
-
-function Tile({ label, value }: { label: string; value: string }): ReactElement {
-  return (
-    <div className="tile">
-      <div className="tile-value">{value}</div>
-      <div className="tile-label">{label}</div>
-    </div>
   );
 }

@@ -12,6 +12,7 @@ import { useApi } from '../hooks.js';
 import { LineChart, type Line } from '../LineChart.js';
 import { windowRange } from '../time-window.js';
 import type { Activity, ErrorRow, MeshAttention, PerfGroup } from '../types.js';
+import { Tile } from '../Tile.js';
 
 /** The overview page. */
 export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
@@ -111,15 +112,6 @@ export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
           )}
         </section>
       </div>
-    </div>
-  );
-}
-
-function Tile({ label, value }: { label: string; value: string }): ReactElement {
-  return (
-    <div className="tile">
-      <div className="tile-value">{value}</div>
-      <div className="tile-label">{label}</div>
     </div>
   );
 }

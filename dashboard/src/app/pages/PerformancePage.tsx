@@ -18,6 +18,7 @@ import { formatCount, formatDecimal } from '../format.js';
 import { useApi } from '../hooks.js';
 import { windowRange } from '../time-window.js';
 import type { Percentiles, PerformanceGroup, ResourceGroup } from '../types.js';
+import { Tile } from '../Tile.js';
 
 /** How a segmented answer is split. */
 type Split = 'deviceType' | 'browser';
@@ -278,14 +279,5 @@ function FrameTable({ title, split, groups }: { title: string; split: Split; gro
         </table>
       </div>
     </section>
-  );
-}
-
-function Tile({ label, value }: { label: string; value: string }): ReactElement {
-  return (
-    <div className="tile">
-      <div className="tile-value">{value}</div>
-      <div className="tile-label">{label}</div>
-    </div>
   );
 }
