@@ -28,6 +28,7 @@ import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import { GLTFLoader } from 'three/addons/loaders/GLTFLoader.js';
 import { rampColour, scalePosition } from './colour-scale.js';
 import type { Proxy, Voxel } from './types.js';
+import { disposeTree } from './dispose.js';
 
 /** What the view draws. */
 export interface HeatmapContent {
@@ -87,13 +88,7 @@ export function createHeatmapView(container: HTMLElement): HeatmapView {
 
   function clear() {
     scene.remove(content);
-    content.traverse((o) => {
-      const m = o as Mesh;
-      m.geometry?.dispose();
-      const mat = m.material;
-      if (Array.isArray(mat)) mat.forEach((x) => x.dispose());
-      else mat?.dispose();
-    });
+    disposeTree(content);
     content = new Group();
     scene.add(content);
   }

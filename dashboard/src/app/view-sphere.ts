@@ -30,6 +30,7 @@ import {
 } from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import { rampColour, scalePosition } from './colour-scale.js';
+import { disposeTree } from './dispose.js';
 
 /** One bin of the answer. */
 export interface ViewBin {
@@ -170,13 +171,7 @@ export function createViewSphere(container: HTMLElement): ViewSphere {
 
   function clear() {
     scene.remove(content);
-    content.traverse((o) => {
-      const m = o as Mesh;
-      m.geometry?.dispose();
-      const mat = m.material;
-      if (Array.isArray(mat)) mat.forEach((x) => x.dispose());
-      else mat?.dispose();
-    });
+    disposeTree(content);
     content = new Group();
     scene.add(content);
   }
