@@ -64,6 +64,14 @@ function isUuidText(value: string): boolean {
 }
 
 /**
+ * Who an audit row names for a request: `key:<key id>` for an API key, `operator:<operator id>`
+ * for a dashboard session.
+ */
+export function actorOf(key: ResolvedKey): string {
+  return key.operatorRole ? key.keyId : `key:${key.keyId}`;
+}
+
+/**
  * Throw `403 insufficient_scope` unless the key is a secret key or an admin's dashboard session:
  * for reads of raw data (dead letters' payloads) that a viewer must not see.
  */

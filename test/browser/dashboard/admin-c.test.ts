@@ -36,6 +36,7 @@ let second: { id: string; name: string; sk: string; sessions: number };
 let third: { id: string; name: string };
 const viewer = { email: 'viewer@example.test', password: PASSWORD };
 const both = { email: 'two-projects@example.test', password: PASSWORD };
+const other = { email: 'other@example.test', password: PASSWORD };
 
 beforeAll(async () => {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
@@ -49,7 +50,7 @@ beforeAll(async () => {
   third = { id: t.project.id, name: t.project.name };
   await createOperator(store, { ...viewer, projects: [{ id: demo.id, role: 'viewer' }] }, 'system');
   await createOperator(store, { ...both, projects: [{ id: demo.id, role: 'viewer' }, { id: second.id, role: 'admin' }] }, 'system');
-  await createOperator(store, { email: 'other@example.test', password: PASSWORD, projects: [{ id: third.id, role: 'admin' }] }, 'system');
+  await createOperator(store, { ...other, projects: [{ id: third.id, role: 'admin' }] }, 'system');
   browser = await launchChromium();
 }, 300_000);
 
@@ -364,5 +365,35 @@ describe('an operator of two projects', () => {
     }
     const me = await page.evaluate(async () => ((await (await fetch('/api/v1/auth/me')).json()) as { operator: { projects: Array<{ id: string }> } }).operator.projects.map((p) => p.id));
     expect(me.sort()).toEqual([c.collector.demo!.project.id, second.id].sort());
+  });
+});
+
+describe('an admin of a project without any data', () => {
+  let tab: TestPage;
+  beforeAll(async () => {
+    tab = await openPage(browser, { viewport: VIEWPORT });
+    await signIn(tab.page, c.url, other);
+  }, 60_000);
+  afterAll(async () => {
+    await tab?.close();
+  });
+
+  it('sees the snippet to start with, and creates the publishable key it carries', async () => {
+    const { page } = tab;
+    await page.getByRole('heading', { name: 'No events yet: send your first ones' }).waitFor(POLL);
+    const snippet = page.getByTestId('first-snippet');
+    expect(await snippet.textContent()).toContain(`endpoint: ${JSON.stringify(c.url)}`);
+    expect(await snippet.textContent()).toContain("key: 'pk_…'");
+    await page.getByRole('button', { name: 'Create a publishable key for this snippet' }).click();
+    await page.getByRole('status').filter({ hasText: 'shown this once' }).waitFor(POLL);
+    const token = /key: "(pk_[^"]+)"/.exec((await snippet.textContent()) ?? '')?.[1];
+    expect(token).toBeDefined();
+    // The key is real: it reads this project's scene config, and Settings lists it.
+    const config = await fetch(`${c.url}/api/v1/config?scene=first`, { headers: { Authorization: `Bearer ${token!}` } });
+    expect(config.status).toBe(200);
+    await go(page, '#/settings');
+    await page.getByRole('cell', { name: 'first scene (my-scene)' }).first().waitFor(POLL);
+    await shoot(page, 'first-key');
+    expect(tab.pageErrors.map((e) => e.message)).toEqual([]);
   });
 });

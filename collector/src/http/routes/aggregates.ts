@@ -17,7 +17,7 @@ import { readSessions } from '../../aggregates/sessions-list.js';
 import { readTrafficSources } from '../../aggregates/traffic-source.js';
 import { readViewDirections } from '../../aggregates/view-directions.js';
 import type { ResolvedKey } from '../../tenants/key-resolver.js';
-import { authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
+import { actorOf, authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
 import { readJson } from '../body.js';
 import { isUuid, type QueryParams } from '../cursor.js';
 import type { AppDeps } from '../deps.js';
@@ -88,7 +88,7 @@ function funnelId(ctx: Context): string {
 export function createFunnelRoute(deps: AppDeps) {
   return async function createFunnelHandler(ctx: Context): Promise<void> {
     const key = await secretKey(ctx, deps);
-    const funnel = await createFunnel(deps.store, key.projectId, parseFunnel(await readJson(ctx)), `key:${key.keyId}`);
+    const funnel = await createFunnel(deps.store, key.projectId, parseFunnel(await readJson(ctx)), actorOf(key));
     ctx.status = 201;
     ctx.body = funnel;
   };
@@ -115,7 +115,7 @@ export function deleteFunnelRoute(deps: AppDeps) {
   return async function deleteFunnelHandler(ctx: Context): Promise<void> {
     const key = await secretKey(ctx, deps);
     const id = funnelId(ctx);
-    if (!(await deleteFunnel(deps.store, key.projectId, id, `key:${key.keyId}`))) throw new HttpError(404, 'not_found', 'no such funnel');
+    if (!(await deleteFunnel(deps.store, key.projectId, id, actorOf(key)))) throw new HttpError(404, 'not_found', 'no such funnel');
     ctx.status = 204;
   };
 }

@@ -8,7 +8,7 @@
 import type { Context } from 'koa';
 import { getDeadLetter, listDeadLetters, type DeadLetterItem } from '../../dlq/list.js';
 import { MAX_REPLAY_IDS, replayDeadLetters, ReplayWriteError } from '../../dlq/replay.js';
-import { authenticateRequest, checkOrigin, requireAdmin } from '../auth.js';
+import { actorOf, authenticateRequest, checkOrigin, requireAdmin } from '../auth.js';
 import { readJson } from '../body.js';
 import { isUuid, parsePageBounds, singleParam, toPage, type Page } from '../cursor.js';
 import type { AppDeps } from '../deps.js';
@@ -63,7 +63,7 @@ export function getDlqEntry(deps: AppDeps) {
     const entry = isUuid(id) ? await getDeadLetter(deps.store, key.projectId, id.toLowerCase()) : null;
     if (!entry) throw new HttpError(404, 'not_found', 'no such DLQ entry in this project');
     // The whole raw payload is a raw-data read: audited, and not served without its audit row.
-    const audit = auditStatement(key.projectId, `key:${key.keyId}`, 'dlq.read', entry.id, { reason: entry.reason });
+    const audit = auditStatement(key.projectId, actorOf(key), 'dlq.read', entry.id, { reason: entry.reason });
     await deps.store.transaction([audit]).catch(() => {
       throw new HttpError(503, 'unavailable', 'storage is unavailable; retry later', 2);
     });
@@ -92,7 +92,7 @@ export function replayDlq(deps: AppDeps) {
     const key = await secretKey(ctx, deps);
     const ids = parseReplayIds(await readJson(ctx));
     try {
-      ctx.body = await replayDeadLetters(deps, key.projectId, `key:${key.keyId}`, ids);
+      ctx.body = await replayDeadLetters(deps, key.projectId, actorOf(key), ids);
     } catch (error) {
       if (error instanceof ReplayWriteError) throw new HttpError(503, 'unavailable', 'storage is unavailable; retry later (replaying again is safe)', 2);
       throw error;

@@ -6,7 +6,7 @@
 import type { Context } from 'koa';
 import { forgetSubject } from '../../erasure/forget.js';
 import { parseSubject } from '../../erasure/subject.js';
-import { authenticate, bearerToken, checkOrigin } from '../auth.js';
+import { actorOf, authenticate, bearerToken, checkOrigin } from '../auth.js';
 import { readJson } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -22,7 +22,7 @@ export function forget(deps: AppDeps) {
     if (!parsed.ok) throw new HttpError(400, 'invalid_payload', parsed.message);
     let deleted;
     try {
-      deleted = await forgetSubject(deps.store, key.projectId, parsed.subject, `key:${key.keyId}`);
+      deleted = await forgetSubject(deps.store, key.projectId, parsed.subject, actorOf(key));
     } catch (error) {
       // Only the error's own name, code and message: never the statement's parameters (the ids).
       const e = error as { name?: unknown; code?: unknown; message?: unknown };

@@ -7,7 +7,7 @@
  */
 import type { Context } from 'koa';
 import { createKey, listKeys, revokeKey } from '../../tenants/projects.js';
-import { authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
+import { actorOf, authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
 import { readJson } from '../body.js';
 import { isUuid } from '../cursor.js';
 import type { AppDeps } from '../deps.js';
@@ -50,7 +50,7 @@ export function createKeyRoute(deps: AppDeps) {
     if (kind !== 'pk' && kind !== 'sk') throw new HttpError(400, 'invalid_payload', 'kind must be "pk" or "sk"');
     const label = body?.label ?? '';
     if (typeof label !== 'string' || label.length > 100 || /[\u0000-\u001f]/.test(label)) throw new HttpError(400, 'invalid_payload', 'label must be up to 100 printable characters');
-    const created = await createKey(deps.store, key.projectId, kind, label, `key:${key.keyId}`);
+    const created = await createKey(deps.store, key.projectId, kind, label, actorOf(key));
     ctx.status = 201;
     ctx.body = { id: created.id, kind: created.kind, label, token: created.token };
   };
@@ -61,7 +61,7 @@ export function revokeKeyRoute(deps: AppDeps) {
   return async function revokeKeyHandler(ctx: Context): Promise<void> {
     const key = await admin(ctx, deps);
     const id = String(ctx.params.id);
-    if (!isUuid(id) || !(await revokeKey(deps.store, key.projectId, id, `key:${key.keyId}`))) throw new HttpError(404, 'not_found', 'no live key with that id in this project');
+    if (!isUuid(id) || !(await revokeKey(deps.store, key.projectId, id, actorOf(key)))) throw new HttpError(404, 'not_found', 'no live key with that id in this project');
     deps.keys.invalidate();
     ctx.status = 204;
   };

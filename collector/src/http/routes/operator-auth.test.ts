@@ -96,7 +96,7 @@ describe.each(DRIVERS)('dashboard sign-in on the %s store', (driver) => {
     const viewer = await patch(viewed, csrf);
     expect([viewer.status, ((await viewer.json()) as { error: string }).error]).toEqual([403, 'insufficient_scope']);
     const [audit] = await store.query<{ actor: string }>("SELECT actor FROM audit_log WHERE project_id = $1 AND action = 'project.update'", [c.project.id]);
-    expect(audit?.actor).toMatch(/^key:operator:[0-9a-f-]{36}$/);
+    expect(audit?.actor).toMatch(/^operator:[0-9a-f-]{36}$/);
   });
 
   it('signs out: the cookie no longer works', async () => {

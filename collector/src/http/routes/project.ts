@@ -8,7 +8,7 @@
 import type { Context } from 'koa';
 import { getProject } from '../../tenants/projects.js';
 import { parseProjectPatch, projectSettings, ProjectSettingsError, updateProject, type ProjectPatch } from '../../tenants/update-project.js';
-import { authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
+import { actorOf, authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
 import { readJson } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -41,7 +41,7 @@ export function patchProjectSettings(deps: AppDeps) {
       if (error instanceof ProjectSettingsError) throw new HttpError(400, 'invalid_payload', error.message);
       throw error;
     }
-    const updated = await updateProject(deps.store, key.projectId, patch, `key:${key.keyId}`);
+    const updated = await updateProject(deps.store, key.projectId, patch, actorOf(key));
     if (!updated) throw new HttpError(404, 'not_found', 'the project no longer exists');
     deps.tenants.invalidate(key.projectId);
     ctx.set('Cache-Control', 'no-store');

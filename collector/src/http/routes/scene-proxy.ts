@@ -7,7 +7,7 @@
 import type { Context } from 'koa';
 import { getSceneProxy, MAX_PROXY_BYTES, parseSceneProxy, putSceneProxy, SceneProxyError } from '../../tenants/scene-proxy.js';
 import { parseSceneId, SceneSettingsError } from '../../tenants/scenes.js';
-import { authenticate, authenticateRequest, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
+import { actorOf, authenticate, authenticateRequest, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
 import { readJson } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -31,7 +31,7 @@ export function putProxy(deps: AppDeps) {
     const sceneId = checked(() => parseSceneId(ctx.params.sceneId));
     const body = await readJson(ctx, MAX_PROXY_BYTES);
     const proxy = checked(() => parseSceneProxy(body));
-    const changed = await putSceneProxy(deps.store, key.projectId, sceneId, proxy, `key:${key.keyId}`);
+    const changed = await putSceneProxy(deps.store, key.projectId, sceneId, proxy, actorOf(key));
     // `GET /api/v1/config` answers the new hash at once in this process, within 5 s in others.
     if (changed) deps.tenants.invalidate(key.projectId);
     ctx.body = { scene: sceneId, hash: proxy.hash, meshes: proxy.meshes.length, changed };

@@ -8,7 +8,7 @@ import { voxelSizeOf } from '../../aggregates/heatmaps.js';
 import { resolveCaptureFlags } from '../../tenants/project-cache.js';
 import { proxyMeshCounts } from '../../tenants/scene-proxy.js';
 import { listScenes, parseSceneId, parseScenePatch, SceneSettingsError, updateScene } from '../../tenants/scenes.js';
-import { authenticate, authenticateRequest, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
+import { actorOf, authenticate, authenticateRequest, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
 import { readJson } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -53,7 +53,7 @@ export function putScene(deps: AppDeps) {
     const sceneId = sceneIdOf(ctx.params.sceneId);
     const body = await readJson(ctx);
     const patch = settings(() => parseScenePatch(body));
-    const scene = await updateScene(deps.store, key.projectId, sceneId, patch, `key:${key.keyId}`);
+    const scene = await updateScene(deps.store, key.projectId, sceneId, patch, actorOf(key));
     deps.tenants.invalidate(key.projectId);
     ctx.body = { scene: sceneId, capture: scene.capture, sampling: scene.sampling, modelUrl: scene.modelUrl, voxelSizeMm: scene.voxelSizeMm, bounds: scene.bounds };
   };

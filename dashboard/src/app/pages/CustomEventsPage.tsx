@@ -57,7 +57,7 @@ export function CustomEventsPage({ scope }: { scope: Scope }): ReactElement {
 
   const problem = activity.error ?? events.error;
   if (!activity.data && !problem) return <p>Loading…</p>;
-  if (activity.data && activity.data.totals.events === 0 && scope.scenes.length === 0) return <EmptyState />;
+  if (activity.data && activity.data.totals.events === 0 && scope.scenes.length === 0) return <EmptyState title="Custom events" canCreateKey={scope.role === 'admin'} />;
 
   return (
     <div className="page">

@@ -98,7 +98,7 @@ function scriptPath(source: string): string {
 /** What to do when the window holds no errors: the channel is opt-in. */
 function NoErrors({ scope }: { scope: Scope }): ReactElement {
   const scenes = scope.scene ? scope.scenes.filter((s) => s.scene === scope.scene) : scope.scenes;
-  if (scenes.length === 0) return <EmptyState />;
+  if (scenes.length === 0) return <EmptyState title="Errors" canCreateKey={scope.role === 'admin'} />;
   const off = scenes.filter((s) => !s.capture.runtime_error).map((s) => s.scene);
   return (
     <section className="card empty">

@@ -85,7 +85,7 @@ export function MeshAttentionPage({ scope }: { scope: Scope }): ReactElement {
   const problem = table.error ?? top.error;
   if (problem) return <p role="alert">Could not load mesh attention: {problem.message}</p>;
   if (!table.data) return <p>Loading…</p>;
-  if (table.data.meshes.length === 0 && scope.scenes.length === 0) return <EmptyState />;
+  if (table.data.meshes.length === 0 && scope.scenes.length === 0) return <EmptyState title="Mesh attention" canCreateKey={scope.role === 'admin'} />;
 
   const all = table.data.meshes;
   const quiet = (keys: MeshMeasure[]) => all.length > 0 && all.every((m) => keys.every((k) => m[k] === 0));

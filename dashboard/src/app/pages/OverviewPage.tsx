@@ -38,7 +38,7 @@ export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
   if (problem) return <p role="alert">Could not load the overview: {problem.message}</p>;
   if (!activity.data) return <p>Loading…</p>;
   const totals = activity.data.totals;
-  if (totals.events === 0 && scope.scenes.length === 0) return <EmptyState />;
+  if (totals.events === 0 && scope.scenes.length === 0) return <EmptyState title="Overview" canCreateKey={scope.role === 'admin'} />;
   const group = perf.data?.groups[0];
   // One row per mesh, even when the answer repeats one (rows of several scenes or pages).
   const topMeshes = [...new Map((meshes.data?.meshes ?? []).map((m) => [m.mesh, m] as const)).values()];

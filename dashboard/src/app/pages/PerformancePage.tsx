@@ -145,7 +145,7 @@ export function PerformancePage({ scope }: { scope: Scope }): ReactElement {
   if (problem) return <p role="alert">Could not load performance: {problem.message}</p>;
   if (!overall.data) return <p>Loading…</p>;
   const all = overall.data.groups[0];
-  if (!all && scope.scenes.length === 0) return <EmptyState />;
+  if (!all && scope.scenes.length === 0) return <EmptyState title="Performance" canCreateKey={scope.role === 'admin'} />;
   const splitLabel = SPLITS.find((s) => s.id === resourceSplit)?.label ?? '';
 
   return (

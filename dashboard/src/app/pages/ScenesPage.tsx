@@ -12,7 +12,7 @@ import type { SceneInfo } from '../types.js';
 
 /** The scenes page. */
 export function ScenesPage({ scope }: { scope: Scope }): ReactElement {
-  if (scope.scenes.length === 0) return <EmptyState />;
+  if (scope.scenes.length === 0) return <EmptyState title="Scenes" canCreateKey={scope.role === 'admin'} />;
   const shown = scope.scene ? scope.scenes.filter((s) => s.scene === scope.scene) : scope.scenes;
   return (
     <div className="page">
