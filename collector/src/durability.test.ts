@@ -99,7 +99,7 @@ describe.each(DRIVERS)('durability of vantage serve on the %s store', (driver) =
     database = undefined;
   });
 
-  async function start(): Promise<{ pk: string | undefined }> {
+  async function start(): Promise<{ pk?: string }> {
     if (!database) throw new Error('no database');
     const port = await freePort();
     serve = await startServe({ ...database.env, PORT: String(port) });

@@ -21,7 +21,7 @@ interface Outcome {
 
 const camera = (t: number): VantageEvent => ({ type: 'camera', t, px: 10, py: 1600, pz: -3000, qx: 0, qy: 0, qz: 0, qw: 32767 });
 const viewport = (t: number): VantageEvent => ({ type: 'viewport', t, w: 1280, h: 720, dpr100: 200 });
-const gaze = (t: number): VantageEvent => ({ type: 'gaze', t, hx: 5, hy: 900, hz: -40 });
+const gaze = (t: number): Extract<VantageEvent, { type: 'gaze' }> => ({ type: 'gaze', t, hx: 5, hy: 900, hz: -40 });
 const BAD_CAMERA = [3, 7, 1, 2, 3, 0, 0, 0, 99999];
 
 function batchOf(scene: string, events: VantageEvent[], extra: Partial<WireBatch> = {}): WireBatch {

@@ -27,7 +27,7 @@ function withSession(batch: AcceptedBatch, update: Partial<SessionUpdate> = {}):
     anonymousId: null,
     userId: null,
     ...update,
-  };
+  } as SessionUpdate;
   return batch;
 }
 

@@ -12,6 +12,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type VantageClient } from '@vantage/sdk-core';
 import { trackScene, type SceneTracker } from './track-scene.js';
 
+/** What three.js does after rendering `scene` with `camera`: call its `onAfterRender` (the connector reads only these three). */
+function afterRender(scene: Scene, renderer: WebGLRenderer, camera: PerspectiveCamera): void {
+  (scene.onAfterRender as (renderer: WebGLRenderer, scene: Scene, camera: PerspectiveCamera) => void)(renderer, scene, camera);
+}
+
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
@@ -80,13 +85,13 @@ describe('trackScene in the render loop', () => {
     client = createClient({ endpoint: 'http://127.0.0.1:9', key: 'pk_test', sceneId: 'alloc', ignoreOptOut: true, flushIntervalMs: 600_000, requestTimeoutMs: 100 });
     tracker = trackScene({ scene, camera, renderer: r, client, registerProxy: false, loadingManager: null });
     expect(tracker.meshCount).toBe(1000);
-    const still = heapGrowth(100_000, () => scene.onAfterRender(r, scene, camera, null));
+    const still = heapGrowth(100_000, () => afterRender(scene, r, camera));
     // Orbiting: the camera moves every frame (samples go out at most every 100 ms of real time).
     const orbiting = heapGrowth(100_000, (i) => {
       camera.position.set(Math.cos(i / 500) * 14, 5, Math.sin(i / 500) * 14);
       camera.lookAt(0, 0, 0);
       camera.updateMatrixWorld(true);
-      scene.onAfterRender(r, scene, camera, null);
+      afterRender(scene, r, camera);
     });
     // What the heap grows by per frame is V8 boxing the frame's time (a double) where it is passed
     // to a function it did not inline: two 16-byte numbers, about 32 bytes, whatever the camera
@@ -143,21 +148,21 @@ describe('trackScene in the render loop', () => {
       },
       onError: (e) => errors.push(e.message),
     });
-    scene.onAfterRender(r, scene, camera, null);
+    afterRender(scene, r, camera);
     expect(calls).toHaveLength(1);
     broken = true;
     scene.add(new Mesh(new BoxGeometry(), new MeshBasicMaterial()));
     // Rebuilds fail from now on; the frames go on, and after 20 failures the connector stops.
     const t0 = performance.now();
     while (tracker.active && performance.now() - t0 < 20_000) {
-      expect(() => scene.onAfterRender(r, scene, camera, null)).not.toThrow();
+      expect(() => afterRender(scene, r, camera)).not.toThrow();
     }
     expect(tracker.active).toBe(false);
     expect(errors.some((m) => m.includes('broken filter'))).toBe(true);
     expect(errors.at(-1)).toContain('switched itself off');
     // Stopped: the app's own handler is back in place.
     const before = calls.length;
-    scene.onAfterRender(r, scene, camera, null);
+    afterRender(scene, r, camera);
     expect(calls.length).toBe(before + 1);
   });
 });

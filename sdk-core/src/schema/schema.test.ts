@@ -52,8 +52,8 @@ describe('wire schema registry', () => {
   it('gives every field a description with a unit or meaning', () => {
     for (const def of EVENT_DEFS) {
       for (const key of def.keys) {
-        const field = def.schema.properties[key] as { description?: string };
-        expect(field.description, `${def.type}.${key}`).toMatch(/\w/);
+        const field = (def.schema.properties as Record<string, { description?: string }>)[key];
+        expect(field?.description, `${def.type}.${key}`).toMatch(/\w/);
       }
     }
   });
@@ -67,7 +67,7 @@ describe('the generated fast path', () => {
 
   it('decodes every valid example itself, to the same event as TypeBox', () => {
     const batch = encodeBatch(header, examples);
-    for (const raw of batch.events) {
+    for (const raw of batch.events as unknown[][]) {
       const decoder = decoders.get(raw[0] as number);
       const event = decoder?.(raw, batch.t0, batch.ids);
       expect(event, JSON.stringify(raw)).toBeDefined();
@@ -80,7 +80,7 @@ describe('the generated fast path', () => {
     const batch = encodeBatch(header, examples);
     let compared = 0;
     let rejected = 0;
-    for (const raw of batch.events) {
+    for (const raw of batch.events as unknown[][]) {
       const variants: unknown[][] = [raw.slice(0, -1), [...raw, 1], [...raw, null, null, null, null, null, null, null, null, null, null]];
       for (let position = 1; position < raw.length + 3; position++) {
         for (const bad of BAD_VALUES) {
@@ -114,7 +114,7 @@ describe('the generated fast path', () => {
 
   it('resolves mesh references and refuses ones outside the ids table', () => {
     const batch = encodeBatch(header, examples);
-    const pick = batch.events.find((e) => e[0] === EVENT_BY_TYPE.mesh_pick.code) ?? [];
+    const pick = (batch.events as unknown[][]).find((e) => e[0] === EVENT_BY_TYPE.mesh_pick.code) ?? [];
     expect(fast.decodeEvent(pick, batch)).toMatchObject({ ok: true, event: { mesh: 'sofa/leg' } });
     const outside = [...pick];
     outside[2] = 7;
