@@ -3,13 +3,12 @@
  * and time-window pickers, sign-out), the navigation and the page named by the URL's hash
  * (`#/overview`, `#/heatmap`, … — see `PAGES`).
  */
-import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ComponentType, type ReactElement } from 'react';
 import { currentSession, setProject, signOut, type SessionInfo } from './api.js';
 import { useApi } from './hooks.js';
 import { CustomEventsPage } from './pages/CustomEventsPage.js';
 import { ErrorsPage } from './pages/ErrorsPage.js';
 import { FunnelsPage } from './pages/FunnelsPage.js';
-import { HeatmapPage } from './pages/HeatmapPage.js';
 import { MeshAttentionPage } from './pages/MeshAttentionPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { PerformancePage } from './pages/PerformancePage.js';
@@ -30,6 +29,9 @@ export interface Scope {
   reloadScenes(): void;
 }
 
+/** The 3D heatmap brings three.js (most of the app's weight): loaded when first opened. */
+const HeatmapPage = lazy(() => import('./pages/HeatmapPage.js').then((m) => ({ default: m.HeatmapPage })));
+
 /** The pages, in the navigation's order; the first is the default. */
 const PAGES = [
   { id: 'overview', label: 'Overview', Page: OverviewPage },
@@ -42,7 +44,7 @@ const PAGES = [
   { id: 'sessions', label: 'Sessions', Page: SessionsPage },
   { id: 'scenes', label: 'Scenes', Page: ScenesPage },
   { id: 'settings', label: 'Settings', Page: SettingsPage },
-] as const satisfies ReadonlyArray<{ id: string; label: string; Page: (props: { scope: Scope }) => ReactElement }>;
+] as const satisfies ReadonlyArray<{ id: string; label: string; Page: ComponentType<{ scope: Scope }> }>;
 type PageId = (typeof PAGES)[number]['id'];
 
 function pageFromHash(): PageId {
@@ -149,7 +151,9 @@ function SignedIn({ session, onSignedOut }: { session: SessionInfo; onSignedOut(
         ) : scenes.error ? (
           <p role="alert">Could not read the scenes: {scenes.error.message}</p>
         ) : (
-          <CurrentPage scope={scope} />
+          <Suspense fallback={<p>Loading…</p>}>
+            <CurrentPage scope={scope} />
+          </Suspense>
         )}
       </main>
     </div>
