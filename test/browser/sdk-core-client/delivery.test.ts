@@ -147,8 +147,9 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
     expect(flushed).toBe(false);
     await expect.poll(() => fixture.suite.collector.storedEvents(scene), { timeout: 10_000 }).toBe(11);
 
+    // The proxy records an answer's status when the answer has passed through it, just after the store.
+    await expect.poll(() => collectPosts(wire.requests).map((p) => p.status), { timeout: 10_000 }).toEqual([429, 202]);
     const sent = collectPosts(wire.requests);
-    expect(sent.map((p) => p.status)).toEqual([429, 202]);
     expect((sent[1]?.at ?? 0) - (sent[0]?.at ?? 0)).toBeGreaterThanOrEqual(1000);
     const [a, b] = sent.map(batchOf);
     expect([b?.sid, b?.seq]).toEqual([a?.sid, a?.seq]);
