@@ -9,6 +9,7 @@ import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { getJson, query, send } from '../api.js';
 import { formatCount, formatTime } from '../format.js';
 import { useApi } from '../hooks.js';
+import { Pager } from '../Pager.js';
 
 /** How a preview renders the payload (the collector's `PayloadPreview`). */
 interface PayloadPreview {
@@ -187,15 +188,7 @@ export function DeadLetters(): ReactElement {
           </tbody>
         </table>
       )}
-      <div className="pager">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous page
-        </button>
-        <span>Page {cursors.length + 1}</span>
-        <button type="button" disabled={!list.data?.nextCursor} onClick={() => list.data?.nextCursor && setCursors([...cursors, list.data.nextCursor])}>
-          Next page
-        </button>
-      </div>
+      <Pager cursors={cursors} next={list.data?.nextCursor} onChange={setCursors} />
       {openId && <EntryDetail id={openId} version={replays} onClose={() => setOpenId(null)} />}
     </section>
   );

@@ -11,6 +11,7 @@ import { useApi } from '../hooks.js';
 import { windowRange } from '../time-window.js';
 import type { Proxy, SessionSummary } from '../types.js';
 import type { ReplayStream } from '@vantage/replay-viewer';
+import { Pager } from '../Pager.js';
 
 const Replay = lazy(() => import('@vantage/replay-viewer/react').then((m) => ({ default: m.Replay })));
 
@@ -93,15 +94,7 @@ export function SessionsPage({ scope }: { scope: Scope }): ReactElement {
         </tbody>
       </table>
       {list.data?.sessions.length === 0 && <p>No sessions match in this window.</p>}
-      <div className="pager">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous page
-        </button>
-        <span>Page {cursors.length + 1}</span>
-        <button type="button" disabled={!list.data?.nextCursor} onClick={() => list.data?.nextCursor && setCursors([...cursors, list.data.nextCursor])}>
-          Next page
-        </button>
-      </div>
+      <Pager cursors={cursors} next={list.data?.nextCursor} onChange={setCursors} />
       {open && <ReplayPanel session={open} scope={scope} onClose={() => setOpen(null)} />}
     </div>
   );
