@@ -19,6 +19,7 @@ import { startCollector, type RunningCollector } from '../../../collector/src/se
 import type {} from '../../../demo/src/page/handle.js';
 import { freePort } from '../../postgres-server.js';
 import { launchChromium, openPage, settledCounts, type TestPage } from '../harness/index.js';
+import { sofaTargets } from '../harness/sofa-targets.js';
 
 const SOFA_MESHES = ['GlamVelvetSofa_fabric', 'GlamVelvetSofa_feet', 'GlamVelvetSofa_legs'];
 const SCENE = 'demo-sofa';
@@ -91,44 +92,6 @@ function eventsOf(v: Visit): VantageEvent[] {
   return events;
 }
 
-/** Screen points (CSS px) where three's own raycaster hits each sofa mesh first. */
-async function sofaTargets(page: Page): Promise<Array<{ id: string; x: number; y: number }>> {
-  return page.evaluate(() => {
-    const demo = window.vantageDemo!;
-    // three is bundled into the page, not importable: a Vector3 comes from the camera's own.
-    const camera = demo.camera;
-    const canvas = demo.renderer.domElement;
-    const rect = canvas.getBoundingClientRect();
-    const out: Array<{ id: string; x: number; y: number }> = [];
-    const v = camera.position.clone();
-    demo.scene.updateMatrixWorld(true);
-    demo.scene.traverse((o) => {
-      const mesh = o as typeof o & { isMesh?: boolean; geometry?: { attributes: { position: { count: number } } }; getVertexPosition?(i: number, t: typeof v): typeof v };
-      if (!mesh.isMesh || !mesh.geometry || !mesh.getVertexPosition) return;
-      const count = mesh.geometry.attributes.position.count;
-      let best: { x: number; y: number; score: number } | undefined;
-      for (let i = 0; i < count; i += Math.max(1, Math.floor(count / 400))) {
-        mesh.getVertexPosition(i, v);
-        v.applyMatrix4(mesh.matrixWorld).project(camera);
-        if (Math.abs(v.x) > 0.95 || Math.abs(v.y) > 0.95 || v.z > 1) continue;
-        const px = rect.left + ((v.x + 1) / 2) * rect.width;
-        const py = rect.top + ((1 - v.y) / 2) * rect.height;
-        // A vertex is on the mesh's outline: try it and a few pixels around it.
-        for (const [dx, dy] of [[0, 0], [2, 0], [-2, 0], [0, 2], [0, -2], [3, 3], [-3, -3], [3, -3], [-3, 3]] as const) {
-          const x = px + dx;
-          const y = py + dy;
-          // Only points where this mesh is in front (three's own raycaster decides).
-          if (demo.meshAt(x, y)?.name !== o.name) continue;
-          const score = Math.abs(x - rect.left - rect.width / 2) + Math.abs(y - rect.top - rect.height / 2);
-          if (!best || score < best.score) best = { x, y, score };
-          break;
-        }
-      }
-      if (best) out.push({ id: o.name, x: best.x, y: best.y });
-    });
-    return out;
-  });
-}
 
 /** An orbit drag across the 3D view. */
 async function orbit(page: Page, dx: number): Promise<void> {
@@ -192,7 +155,7 @@ describe('the demo, end to end: npm start’s collector, the demo page in Chromi
     const first = await visit();
     const page = first.tab.page;
     await orbit(page, 300);
-    const targets = await sofaTargets(page);
+    const targets = await sofaTargets(page, 'window.vantageDemo');
     expect(targets.map((t) => t.id).sort()).toEqual(SOFA_MESHES);
     for (const target of targets) {
       await page.mouse.move(target.x, target.y, { steps: 5 });
@@ -255,7 +218,7 @@ describe('the demo, end to end: npm start’s collector, the demo page in Chromi
     const second = await visit();
     const page2 = second.tab.page;
     await page2.waitForFunction(() => window.vantageDemo!.client!.capture.hover_dwell === true, undefined, { timeout: 20_000 });
-    const fabric = (await sofaTargets(page2)).find((t) => t.id === 'GlamVelvetSofa_fabric');
+    const fabric = (await sofaTargets(page2, 'window.vantageDemo')).find((t) => t.id === 'GlamVelvetSofa_fabric');
     if (!fabric) throw new Error('the fabric is not on screen');
     await page2.mouse.move(fabric.x, fabric.y, { steps: 5 });
     await new Promise((resolve) => setTimeout(resolve, 1200));

@@ -21,6 +21,7 @@ import { demoAssetsDir, demoModelPath, DEMO_SCRIPT_FILE, renderDemoPage } from '
 import type {} from '../../../demo/src/page/handle.js';
 import { renderR3fDemoPage } from '../../../connectors/r3f/demo/page-api.js';
 import { launchChromium, openPage, servePages, startBrowserCollector, type BrowserCollector, type PageServer, type TestPage } from '../harness/index.js';
+import { sofaTargets } from '../harness/sofa-targets.js';
 
 const SOFA_MESHES = ['GlamVelvetSofa_fabric', 'GlamVelvetSofa_feet', 'GlamVelvetSofa_legs'];
 const ASSETS = '/demo/assets';
@@ -102,41 +103,6 @@ function eventsOf(v: Visit): VantageEvent[] {
   return events;
 }
 
-/** Screen points (CSS px) where three's own raycaster hits each sofa mesh first, nearest the centre. */
-async function sofaTargets(page: Page): Promise<Array<{ id: string; x: number; y: number }>> {
-  return page.evaluate((handleExpr) => {
-    const demo = (0, eval)(handleExpr) as { camera: import('three').PerspectiveCamera; scene: import('three').Scene; gl?: import('three').WebGLRenderer; renderer?: import('three').WebGLRenderer; meshAt(x: number, y: number): { name: string } | null };
-    const camera = demo.camera;
-    const canvas = (demo.gl ?? demo.renderer)!.domElement;
-    const rect = canvas.getBoundingClientRect();
-    const out: Array<{ id: string; x: number; y: number }> = [];
-    const v = camera.position.clone();
-    demo.scene.updateMatrixWorld(true);
-    demo.scene.traverse((o) => {
-      const mesh = o as typeof o & { isMesh?: boolean; geometry?: { attributes: { position: { count: number } } }; getVertexPosition?(i: number, t: typeof v): typeof v };
-      if (!mesh.isMesh || !mesh.geometry || !mesh.getVertexPosition) return;
-      const count = mesh.geometry.attributes.position.count;
-      let best: { x: number; y: number; score: number } | undefined;
-      for (let i = 0; i < count; i += Math.max(1, Math.floor(count / 400))) {
-        mesh.getVertexPosition(i, v);
-        v.applyMatrix4(mesh.matrixWorld).project(camera);
-        if (Math.abs(v.x) > 0.95 || Math.abs(v.y) > 0.95 || v.z > 1) continue;
-        const px = rect.left + ((v.x + 1) / 2) * rect.width;
-        const py = rect.top + ((1 - v.y) / 2) * rect.height;
-        for (const [dx, dy] of [[0, 0], [2, 0], [-2, 0], [0, 2], [0, -2], [3, 3], [-3, -3], [3, -3], [-3, 3]] as const) {
-          const x = px + dx;
-          const y = py + dy;
-          if (demo.meshAt(x, y)?.name !== o.name) continue;
-          const score = Math.abs(x - rect.left - rect.width / 2) + Math.abs(y - rect.top - rect.height / 2);
-          if (!best || score < best.score) best = { x, y, score };
-          break;
-        }
-      }
-      if (best) out.push({ id: o.name, x: best.x, y: best.y });
-    });
-    return out;
-  }, HANDLE);
-}
 
 async function orbit(page: Page, dx: number): Promise<void> {
   const box = await page.locator('canvas').first().boundingBox();
@@ -166,7 +132,7 @@ async function session(kind: Kind, sceneId: string): Promise<{ events: VantageEv
   const v = await visit(kind, sceneId);
   const page = v.tab.page;
   await orbit(page, 300);
-  const targets = await sofaTargets(page);
+  const targets = await sofaTargets(page, HANDLE);
   expect(targets.map((t) => t.id).sort()).toEqual(SOFA_MESHES);
   for (const target of targets) {
     await page.mouse.move(target.x, target.y, { steps: 5 });
