@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {} from '../../../demo/src/page/handle.js';
+import { formatDecimal } from '../../../dashboard/src/app/format.js';
 import { launchChromium, openPage, type TestPage } from '../harness/index.js';
 import { api, pixels, SCENES, SCREENSHOT_DIR, startLoadedCollector, unlabelled, type LoadedCollector } from './setup.js';
 
@@ -87,7 +88,12 @@ describe('the dashboard', () => {
     await expect.poll(() => tile(page, 'Sessions'), POLL).toBe(activity.totals.sessions.toLocaleString('en'));
     expect(await tile(page, 'Events')).toBe(activity.totals.events.toLocaleString('en'));
     expect(Number((await tile(page, 'Visitors')).replace(/,/g, ''))).toBeGreaterThan(0);
-    expect(Number(await tile(page, 'FPS p50'))).toBeGreaterThan(0);
+    const perf = (await api(c, 'GET', '/api/v1/performance')) as { groups: Array<{ fps: { p50: number }; frameMs: { p95: number } }> };
+    const frames = perf.groups[0]!;
+    expect(frames.fps.p50).toBeGreaterThan(0);
+    await expect.poll(() => tile(page, 'FPS p50'), POLL).toBe(formatDecimal(frames.fps.p50));
+    // The slow end: the frame rate at the p95 frame time, not FPS's own (fast-end) p95.
+    await expect.poll(() => tile(page, 'FPS, slowest 5 %'), POLL).toBe(formatDecimal(1000 / frames.frameMs.p95));
     await page.locator('.chart canvas').first().waitFor(POLL);
     await expect.poll(() => page.locator('table tbody tr').count()).toBeGreaterThan(0);
     await expect(page.getByRole('cell', { name: 'GlamVelvetSofa_fabric' }).count()).resolves.toBeGreaterThan(0);
