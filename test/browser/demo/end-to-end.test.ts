@@ -11,15 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWireValidators, type VantageEvent, type WireBatch } from '@vantage/sdk-core/schema';
-import { Unpackr } from 'msgpackr';
+import type { VantageEvent } from '@vantage/sdk-core/schema';
 import { loadConfig } from '../../../collector/src/config.js';
 import { createLogger } from '../../../collector/src/log.js';
 import { startCollector, type RunningCollector } from '../../../collector/src/server.js';
 import type {} from '../../../demo/src/page/handle.js';
 import { freePort } from '../../postgres-server.js';
 import { launchChromium, openPage, settledCounts, type TestPage } from '../harness/index.js';
-import { sofaTargets } from '../harness/sofa-targets.js';
+import { decodeBodies, orbit, sofaTargets } from '../harness/demo-driving.js';
+
+/** The demo page's test handle, for the driving helpers. */
+const DEMO = 'window.vantageDemo';
 
 const SOFA_MESHES = ['GlamVelvetSofa_fabric', 'GlamVelvetSofa_feet', 'GlamVelvetSofa_legs'];
 const SCENE = 'demo-sofa';
@@ -46,8 +48,6 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
-const validators = createWireValidators();
 
 /** A demo visit: the page, every request it made, and the collect bodies it sent. */
 interface Visit {
@@ -78,47 +78,9 @@ async function visit(initScript?: string): Promise<Visit> {
   return { tab, requests, bodies };
 }
 
-/** Every event the visit sent, decoded by the collector's validators (mesh ids resolved). */
-function eventsOf(v: Visit): VantageEvent[] {
-  const events: VantageEvent[] = [];
-  for (const { type, body } of v.bodies) {
-    const batch = (type === 'application/msgpack' ? unpackr.unpack(body) : JSON.parse(body.toString('utf8'))) as WireBatch;
-    for (const raw of batch.events) {
-      const decoded = validators.decodeEvent(raw, batch);
-      if (!decoded.ok) throw new Error(`the demo sent an event the collector drops: ${decoded.reason} ${decoded.detail}`);
-      events.push(decoded.event);
-    }
-  }
-  return events;
-}
 
 
-/** An orbit drag across the 3D view. */
-async function orbit(page: Page, dx: number): Promise<void> {
-  const box = await page.locator('canvas').first().boundingBox();
-  if (!box) throw new Error('no canvas');
-  const y = box.y + box.height * 0.3;
-  await page.mouse.move(box.x + box.width / 2 - dx / 2, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 + dx / 2, y + 20, { steps: 20 });
-  await page.mouse.up();
-  await settle(page);
-}
 
-/**
- * Wait until the orbit's damping has come to rest (it converges per frame, and SwiftShader draws
- * few frames a second): the camera unchanged over three looks 250 ms apart.
- */
-async function settle(page: Page): Promise<void> {
-  let last = '';
-  let same = 0;
-  for (let i = 0; i < 120 && same < 3; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = await page.evaluate(() => window.vantageDemo!.camera.matrixWorld.elements.map((v) => v.toFixed(5)).join(','));
-    same = now === last ? same + 1 : 0;
-    last = now;
-  }
-}
 
 async function counts(): Promise<Record<string, number>> {
   const rows = await collector.deps.store.query<{ type: string; n: number | string }>(
@@ -154,8 +116,8 @@ describe('the demo, end to end: npm start’s collector, the demo page in Chromi
     // ---- Visit 1: every opt-in channel off (the default) ------------------------------------
     const first = await visit();
     const page = first.tab.page;
-    await orbit(page, 300);
-    const targets = await sofaTargets(page, 'window.vantageDemo');
+    await orbit(page, 300, DEMO);
+    const targets = await sofaTargets(page, DEMO);
     expect(targets.map((t) => t.id).sort()).toEqual(SOFA_MESHES);
     for (const target of targets) {
       await page.mouse.move(target.x, target.y, { steps: 5 });
@@ -165,9 +127,9 @@ describe('the demo, end to end: npm start’s collector, the demo page in Chromi
     }
     await page.locator('button', { hasText: 'Champagne' }).first().click();
     await page.locator('#add-to-cart').click();
-    await orbit(page, -250);
+    await orbit(page, -250, DEMO);
     expect(await page.evaluate(() => window.vantageDemo!.client!.flush())).toBe(true);
-    const events = eventsOf(first);
+    const events = decodeBodies(first.bodies);
     const byType = (type: string) => events.filter((e) => e.type === type);
 
     // The proxy the collector holds: the sofa's meshes and their world boxes (mm).
@@ -203,7 +165,7 @@ describe('the demo, end to end: npm start’s collector, the demo page in Chromi
     // The page still captures (camera, perf), so both sides are read until a batch is not in between.
     const settled = await settledCounts(() => {
       const sent: Record<string, number> = {};
-      for (const e of eventsOf(first)) sent[e.type] = (sent[e.type] ?? 0) + 1;
+      for (const e of decodeBodies(first.bodies)) sent[e.type] = (sent[e.type] ?? 0) + 1;
       return sent;
     }, counts);
     expect(settled.stored).toEqual(settled.sent);
@@ -218,14 +180,14 @@ describe('the demo, end to end: npm start’s collector, the demo page in Chromi
     const second = await visit();
     const page2 = second.tab.page;
     await page2.waitForFunction(() => window.vantageDemo!.client!.capture.hover_dwell === true, undefined, { timeout: 20_000 });
-    const fabric = (await sofaTargets(page2, 'window.vantageDemo')).find((t) => t.id === 'GlamVelvetSofa_fabric');
+    const fabric = (await sofaTargets(page2, DEMO)).find((t) => t.id === 'GlamVelvetSofa_fabric');
     if (!fabric) throw new Error('the fabric is not on screen');
     await page2.mouse.move(fabric.x, fabric.y, { steps: 5 });
     await new Promise((resolve) => setTimeout(resolve, 1200));
     await page2.mouse.move(5, 5, { steps: 3 });
-    await orbit(page2, 200);
+    await orbit(page2, 200, DEMO);
     expect(await page2.evaluate(() => window.vantageDemo!.client!.flush())).toBe(true);
-    const events2 = eventsOf(second);
+    const events2 = decodeBodies(second.bodies);
     const dwells = events2.filter((e): e is Extract<VantageEvent, { type: 'hover_dwell' }> => e.type === 'hover_dwell');
     expect(dwells.some((d) => d.mesh === 'GlamVelvetSofa_fabric' && d.dwellMs >= 1000 && onMesh(d))).toBe(true);
     const gazes = events2.filter((e): e is Extract<VantageEvent, { type: 'gaze' }> => e.type === 'gaze');
@@ -240,7 +202,7 @@ describe('the demo, end to end: npm start’s collector, the demo page in Chromi
     // Closing visit 2 sends its last batch by beacon: count after the collector has it.
     const before = await quietCounts();
     const third = await visit("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true });");
-    await orbit(third.tab.page, 300);
+    await orbit(third.tab.page, 300, DEMO);
     await third.tab.page.mouse.click(fabric.x, fabric.y);
     await third.tab.page.locator('#add-to-cart').click();
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -15,13 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createWireValidators, type VantageEvent, type WireBatch } from '@vantage/sdk-core/schema';
-import { Unpackr } from 'msgpackr';
+import type { VantageEvent } from '@vantage/sdk-core/schema';
 import { demoAssetsDir, demoModelPath, DEMO_SCRIPT_FILE, renderDemoPage } from '@vantage/demo';
 import type {} from '../../../demo/src/page/handle.js';
 import { renderR3fDemoPage } from '../../../connectors/r3f/demo/page-api.js';
 import { launchChromium, openPage, servePages, startBrowserCollector, type BrowserCollector, type PageServer, type TestPage } from '../harness/index.js';
-import { sofaTargets } from '../harness/sofa-targets.js';
+import { decodeBodies, orbit, sofaTargets } from '../harness/demo-driving.js';
 
 const SOFA_MESHES = ['GlamVelvetSofa_fabric', 'GlamVelvetSofa_feet', 'GlamVelvetSofa_legs'];
 const ASSETS = '/demo/assets';
@@ -59,8 +58,6 @@ afterAll(async () => {
   if (htmlDir) await rm(htmlDir, { recursive: true, force: true });
 });
 
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
-const validators = createWireValidators();
 
 type Kind = 'three' | 'r3f';
 interface Visit {
@@ -90,48 +87,15 @@ async function visit(kind: Kind, sceneId: string): Promise<Visit> {
   return { tab, bodies };
 }
 
-function eventsOf(v: Visit): VantageEvent[] {
-  const events: VantageEvent[] = [];
-  for (const { type, body } of v.bodies) {
-    const batch = (type === 'application/msgpack' ? unpackr.unpack(body) : JSON.parse(body.toString('utf8'))) as WireBatch;
-    for (const raw of batch.events) {
-      const decoded = validators.decodeEvent(raw, batch);
-      if (!decoded.ok) throw new Error(`the page sent an event the collector drops: ${decoded.reason} ${decoded.detail}`);
-      events.push(decoded.event);
-    }
-  }
-  return events;
-}
 
 
-async function orbit(page: Page, dx: number): Promise<void> {
-  const box = await page.locator('canvas').first().boundingBox();
-  if (!box) throw new Error('no canvas');
-  const y = box.y + box.height * 0.3;
-  await page.mouse.move(box.x + box.width / 2 - dx / 2, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 + dx / 2, y + 20, { steps: 20 });
-  await page.mouse.up();
-  await settle(page);
-}
 
-/** The camera unchanged over three looks 250 ms apart. */
-async function settle(page: Page): Promise<void> {
-  let last = '';
-  let same = 0;
-  for (let i = 0; i < 120 && same < 3; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = await page.evaluate(`${HANDLE}.camera.matrixWorld.elements.map((v) => v.toFixed(5)).join(',')`);
-    same = now === last ? same + 1 : 0;
-    last = now as string;
-  }
-}
 
 /** The same script on either page; returns what the collector accepted from it. */
 async function session(kind: Kind, sceneId: string): Promise<{ events: VantageEvent[]; visit: Visit }> {
   const v = await visit(kind, sceneId);
   const page = v.tab.page;
-  await orbit(page, 300);
+  await orbit(page, 300, HANDLE);
   const targets = await sofaTargets(page, HANDLE);
   expect(targets.map((t) => t.id).sort()).toEqual(SOFA_MESHES);
   for (const target of targets) {
@@ -142,11 +106,11 @@ async function session(kind: Kind, sceneId: string): Promise<{ events: VantageEv
   }
   await page.locator('button', { hasText: 'Champagne' }).first().click();
   await page.locator('#add-to-cart').click();
-  await orbit(page, -250);
+  await orbit(page, -250, HANDLE);
   // Housekeeping sends the viewport and registers the proxy once the mesh set has been stable for a second.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   expect(await page.evaluate(`${HANDLE}.client.flush()`)).toBe(true);
-  return { events: eventsOf(v), visit: v };
+  return { events: decodeBodies(v.bodies), visit: v };
 }
 
 async function proxyIds(sceneId: string): Promise<{ ids: string[]; boxOf: Map<string, number[]> }> {
