@@ -24,6 +24,26 @@ describe('the rollup accumulator', () => {
     expect(rows.map((r) => r.b)).toEqual([Date.UTC(2026, 11, 7, 10) / 1000, Date.UTC(2026, 11, 7, 11) / 1000, Date.UTC(2026, 11, 7, 10) / 1000]);
   });
 
+  it('keeps projects and scenes apart when batches of several interleave, and writes the JSON that JSON.stringify would', () => {
+    const acc = new Accumulator();
+    const t = Date.UTC(2026, 11, 7, 10, 15);
+    const awkward = 'quote " backslash \\ newline \n emoji 🛋 \u2028';
+    acc.add(rollup, 'p1', 's', t, [awkward, 1], [1, 1, 1, null]);
+    acc.add(rollup, 'p2', 's', t, [awkward, 1], [10, 1, 1, 'x']);
+    acc.add(rollup, 'p1', 's2', t, [awkward, 1], [100, 1, 1, null]);
+    acc.add(rollup, 'p1', 's', t, [awkward, 1], [2, 7, 0, 'late']);
+    acc.add(rollup, 'p2', 's', t, [awkward, 1], [20, 0, 5, null]);
+    expect(acc.size).toBe(3);
+    const [payload] = acc.payloads();
+    const b = Date.UTC(2026, 11, 7, 10) / 1000;
+    const expected = [
+      { p: 'p1', sc: 's', b, k0: awkward, k1: 1, v0: 3, v1: 7, v2: 0, v3: 'late' },
+      { p: 'p2', sc: 's', b, k0: awkward, k1: 1, v0: 30, v1: 1, v2: 1, v3: 'x' },
+      { p: 'p1', sc: 's2', b, k0: awkward, k1: 1, v0: 100, v1: 1, v2: 1, v3: null },
+    ];
+    expect(payload?.json).toBe(JSON.stringify(expected));
+  });
+
   it('hands out tables in one fixed order whatever order events came in (no lock cycles between flushes)', () => {
     const other = defineRollup({ table: 'agg_alpha', bucket: 'day', keys: {}, values: { n: sum() } });
     const first = new Accumulator();

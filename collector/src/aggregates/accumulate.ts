@@ -14,27 +14,85 @@ interface Entry {
   v: Array<number | string | null>;
 }
 
+/** `,"k0":`, `,"v0":`…: the field names of a row's keys and values in the JSON of a payload. */
+const KEY_NAMES = Array.from({ length: 16 }, (_, i) => `,"k${i}":`);
+const VALUE_NAMES = Array.from({ length: 16 }, (_, i) => `,"v${i}":`);
+
+/** Rows by bucket, then by each key column in turn; the last level holds the rows. */
+type Level = Map<string | number, Level | Entry>;
+
+/** One rollup's rows, by project and scene, then by bucket and keys. */
+interface Table {
+  readonly scopes: Map<string, Level>;
+  /** Every row, in the order first added. */
+  readonly rows: Entry[];
+  /** The scope last added to: consecutive rows of a batch share project and scene. */
+  lastProject: string;
+  lastScene: string;
+  lastRows: Level | undefined;
+  /** The row last added to, in that scope: consecutive samples mostly fall in the same one. */
+  lastRow: Entry | undefined;
+}
+
+function sameKeys(a: ReadonlyArray<string | number>, b: ReadonlyArray<string | number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Rows of every rollup gathered for one flush. */
 export class Accumulator {
-  private readonly tables = new Map<Rollup, Map<string, Entry>>();
+  private readonly tables = new Map<Rollup, Table>();
 
   /**
    * Fold one row into the accumulator: `t` (epoch ms) picks the bucket; `values` are in the
    * rollup's value-column order and combine with a row already gathered for the same key.
+   * Called several times per event, so it looks rows up by a short key (bucket and keys) within
+   * the scope (project, scene) it used last, and copies `keys` and `values` only for a new row.
    */
   add(rollup: Rollup, projectId: string, sceneId: string, t: number, keys: ReadonlyArray<string | number>, values: ReadonlyArray<number | string | null>): void {
-    let rows = this.tables.get(rollup);
-    if (!rows) {
-      rows = new Map();
-      this.tables.set(rollup, rows);
+    let table = this.tables.get(rollup);
+    if (!table) {
+      table = { scopes: new Map(), rows: [], lastProject: '', lastScene: '', lastRows: undefined, lastRow: undefined };
+      this.tables.set(rollup, table);
+    }
+    let rows = table.lastRows;
+    if (rows === undefined || table.lastProject !== projectId || table.lastScene !== sceneId) {
+      const scope = projectId + '\u0000' + sceneId;
+      rows = table.scopes.get(scope);
+      if (!rows) {
+        rows = new Map();
+        table.scopes.set(scope, rows);
+      }
+      table.lastProject = projectId;
+      table.lastScene = sceneId;
+      table.lastRows = rows;
+      table.lastRow = undefined;
     }
     const b = Math.floor(t / rollup.bucketMs) * rollup.bucketSeconds;
-    let id = projectId + '\u0000' + sceneId + '\u0000' + b;
-    for (let i = 0; i < keys.length; i++) id += '\u0000' + keys[i];
-    const row = rows.get(id);
-    if (!row) {
-      rows.set(id, { p: projectId, sc: sceneId, b, k: keys.slice(), v: values.slice() });
-      return;
+    let row = table.lastRow;
+    if (row === undefined || row.b !== b || !sameKeys(row.k, keys)) {
+      // One map per key column: lookups by a number or an existing string, no key string built.
+      let level: Level = rows;
+      let at: string | number = b;
+      for (let i = 0; i < keys.length; i++) {
+        let next = level.get(at) as Level | undefined;
+        if (next === undefined) {
+          next = new Map();
+          level.set(at, next);
+        }
+        level = next;
+        at = keys[i] as string | number;
+      }
+      row = level.get(at) as Entry | undefined;
+      if (!row) {
+        row = { p: projectId, sc: sceneId, b, k: keys.slice(), v: values.slice() };
+        level.set(at, row);
+        table.rows.push(row);
+        table.lastRow = row;
+        return;
+      }
+      table.lastRow = row;
     }
     const combines = rollup.combines;
     const v = row.v;
@@ -52,7 +110,7 @@ export class Accumulator {
   /** Number of rows gathered, over every rollup. */
   get size(): number {
     let n = 0;
-    for (const rows of this.tables.values()) n += rows.size;
+    for (const table of this.tables.values()) n += table.rows.length;
     return n;
   }
 
@@ -64,16 +122,24 @@ export class Accumulator {
   payloads(): Array<{ rollup: Rollup; json: string }> {
     const out: Array<{ rollup: Rollup; json: string }> = [];
     const tables = [...this.tables].sort(([a], [b]) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
-    for (const [rollup, rows] of tables) {
-      if (rows.size === 0) continue;
-      const list: Record<string, unknown>[] = [];
-      for (const row of rows.values()) {
-        const o: Record<string, unknown> = { p: row.p, sc: row.sc, b: row.b };
-        row.k.forEach((value, i) => (o[`k${i}`] = value));
-        row.v.forEach((value, i) => (o[`v${i}`] = value));
-        list.push(o);
+    for (const [rollup, table] of tables) {
+      if (table.rows.length === 0) continue;
+      // Written out by hand: what JSON.stringify makes of {p, sc, b, k0…, v0…}, without an
+      // object per row.
+      let json = '';
+      let scope = '';
+      let scopeOf: Entry | undefined;
+      for (const row of table.rows) {
+        if (scopeOf === undefined || scopeOf.p !== row.p || scopeOf.sc !== row.sc) {
+          scope = `{"p":${JSON.stringify(row.p)},"sc":${JSON.stringify(row.sc)},"b":`;
+          scopeOf = row;
+        }
+        json += (json === '' ? '[' : ',') + scope + row.b;
+        for (let i = 0; i < row.k.length; i++) json += `${KEY_NAMES[i] ?? `,"k${i}":`}${JSON.stringify(row.k[i]) ?? 'null'}`;
+        for (let i = 0; i < row.v.length; i++) json += `${VALUE_NAMES[i] ?? `,"v${i}":`}${JSON.stringify(row.v[i]) ?? 'null'}`;
+        json += '}';
       }
-      out.push({ rollup, json: JSON.stringify(list) });
+      out.push({ rollup, json: json === '' ? '[]' : json + ']' });
     }
     return out;
   }

@@ -152,6 +152,27 @@ describe.each(DRIVERS)('the group-commit write buffer on the %s store', (driver)
     ]);
   });
 
+  it('stores a session whose context holds a NUL (PostgreSQL text cannot) with U+FFFD in its place, and counts events per hour and type', async () => {
+    const projectId = await newProject();
+    const buffer = createWriteBuffer(store);
+    const batch = withSession(accepted(projectId, 'nul-1', 0, 3), { context: { url: 'https://shop.example/a\u0000b', lang: 'de\u0000', browser: 'Chrome' }, anonymousId: 'anon\u0000x' });
+    // One event an hour later, one of another type: three (hour, type) rows.
+    batch.events.push({ ...(batch.events[0] as VantageEvent), t: T0 + 3_600_000 } as VantageEvent);
+    batch.events.push({ type: 'custom', t: T0 + 10, name: 'add_to_cart', props: {} } as VantageEvent);
+    await buffer.write(batch);
+    const [row] = await store.query<SessionRow & { lang: string }>('SELECT * FROM sessions WHERE project_id = $1', [projectId]);
+    expect(row).toMatchObject({ url: 'https://shop.example/a\ufffdb', lang: 'de\ufffd', anonymous_id: 'anon\ufffdx' });
+    const counts = await store.query<{ hour: Date; type: string; events: string | number }>(
+      'SELECT hour, type, events FROM event_counts_hourly WHERE project_id = $1 ORDER BY hour, type',
+      [projectId],
+    );
+    expect(counts.map((c) => [c.hour.toISOString(), c.type, Number(c.events)])).toEqual([
+      ['2026-11-23T09:00:00.000Z', 'camera', 3],
+      ['2026-11-23T09:00:00.000Z', 'custom', 1],
+      ['2026-11-23T10:00:00.000Z', 'camera', 1],
+    ]);
+  });
+
   it('gives a new session the visit\'s hash of the previous salt period when that visit was just seen', async () => {
     const projectId = await newProject();
     const buffer = createWriteBuffer(store);
