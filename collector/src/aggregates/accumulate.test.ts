@@ -59,7 +59,7 @@ describe('the rollup accumulator', () => {
   it('writes one ordered upsert per rollup that combines with stored rows', () => {
     const [cte] = rollupCtes([{ rollup }], 7);
     expect(cte).toContain('INSERT INTO agg_test AS t (project_id, scene_id, hour, mesh, bin, n, top, first, label)');
-    expect(cte).toContain('$7::jsonb');
+    expect(cte).toContain('json_to_recordset($7::json)');
     expect(cte).toContain('ORDER BY 1, 2, 3, 4, 5');
     expect(cte).toContain('ON CONFLICT (project_id, scene_id, hour, mesh, bin) DO UPDATE SET n = t.n + excluded.n, top = greatest(t.top, excluded.top), first = least(t.first, excluded.first)');
     expect(cte).not.toContain('label = ');

@@ -115,7 +115,7 @@ export class Accumulator {
   }
 
   /**
-   * The rollups with rows, and their rows as JSON for `jsonb_to_recordset`, in table-name order
+   * The rollups with rows, and their rows as JSON for `json_to_recordset`, in table-name order
    * whatever order events came in: every flush then writes (and locks) the tables it shares with
    * another in the same order, so two flushes never wait on each other in a cycle.
    */
@@ -184,7 +184,7 @@ export function rollupCtes(payloads: ReadonlyArray<{ rollup: Rollup }>, firstPar
     return `${rollup.table} AS (
   INSERT INTO ${rollup.table} AS t (${[...columns, ...values].join(', ')})
   SELECT ${select.join(', ')}
-  FROM jsonb_to_recordset($${firstParam + index}::jsonb) AS r(${recordColumns.join(', ')})
+  FROM json_to_recordset($${firstParam + index}::json) AS r(${recordColumns.join(', ')})
   ORDER BY ${sortBy.join(', ')}
   ON CONFLICT (${primary.join(', ')}) ${conflict}
   RETURNING 1

@@ -85,6 +85,33 @@ describe.each(DRIVERS)('the group-commit write buffer on the %s store', (driver)
     expect(await storedEventCount(store, projectId)).toBe(10);
   });
 
+  it('adds nothing for a retry that shares a flush with new batches: counts, usage, dead letters, drops and links once', async () => {
+    const projectId = await newProject();
+    const withExtras = (sessionId: string) => {
+      const batch = withSession(accepted(projectId, sessionId, 0, 4), { anonymousId: `anon-${sessionId}` });
+      batch.dropCounts = { invalid_field: 1 };
+      batch.deadLetters = [{ projectId, reason: 'invalid_field', detail: 'x out of range', contentType: 'application/msgpack', sessionId, seq: 0, eventIndex: 4, payload: new Uint8Array([1]) }];
+      return batch;
+    };
+    const first = createWriteBuffer(store);
+    expect(await first.write(withExtras('retried'))).toEqual({ duplicate: false });
+    // One flush: the retry of a stored batch and two new ones. The statement is abandoned once
+    // (its guard finds the retry) and run again without it.
+    const buffer = createWriteBuffer(store, { maxDelayMs: 50 });
+    const results = await Promise.all([buffer.write(withExtras('new-1')), buffer.write(withExtras('retried')), buffer.write(withExtras('new-2'))]);
+    expect(results).toEqual([{ duplicate: false }, { duplicate: true }, { duplicate: false }]);
+    expect(buffer.stats()).toMatchObject({ batches: 2, events: 8 });
+
+    const one = async (sql: string) => Number((await store.query<{ n: string | number }>(sql, [projectId]))[0]?.n);
+    expect(await one('SELECT sum(events) AS n FROM event_counts_hourly WHERE project_id = $1')).toBe(12);
+    expect(await one('SELECT sum(events) AS n FROM usage_monthly WHERE project_id = $1')).toBe(12);
+    expect(await one('SELECT sum(batches) AS n FROM usage_monthly WHERE project_id = $1')).toBe(3);
+    expect(await one('SELECT count(*) AS n FROM dlq WHERE project_id = $1')).toBe(3);
+    expect(await one("SELECT sum(events) AS n FROM drops_daily WHERE project_id = $1 AND reason = 'invalid_field'")).toBe(3);
+    expect(await one('SELECT count(*) AS n FROM identity_links WHERE project_id = $1')).toBe(3);
+    expect(await one("SELECT sum(batches) AS n FROM sessions WHERE project_id = $1 AND id = 'retried'")).toBe(1);
+  });
+
   it('fails only the poisoned batch of a flush; the others are stored', async () => {
     const projectId = await newProject();
     const buffer = createWriteBuffer(store);

@@ -117,10 +117,15 @@ const firstBySeq = (field: string) => `(array_agg(x.${field} ORDER BY x.q) FILTE
 const lastBySeq = (field: string) => `(array_agg(x.${field} ORDER BY x.q DESC) FILTER (WHERE x.${field} IS NOT NULL))[1]`;
 
 /**
- * The one statement of a flush. Only batches really inserted into the ledger (`ins`) add to
- * the rollups, the session rows, the identity links, the monthly usage, the drop counts and the
- * DLQ; a retried batch adds nothing. Batches of one session in one flush are folded into one
- * session row first (an upsert may not touch a row twice in one statement).
+ * The one statement of a flush. Its parameters are folded in the collector as if every batch
+ * were new, and the statement only succeeds when they all were: the guard at its end
+ * (`vantage_all_batches_new`) compares the batches the ledger (`ins`) really took with the
+ * batches sent, and abandons the whole statement when one was already stored. So a retried batch
+ * adds nothing to the rollups, the session rows, the identity links, the monthly usage, the drop
+ * counts or the DLQ, and no part of the statement needs to look into `ins`. Batches of one
+ * session in one flush are folded into one session row first (an upsert may not touch a row
+ * twice in one statement). The rows travel as JSON read by `json_to_recordset` (parsed as it is
+ * read; `jsonb` would build a tree first).
  *
  * The rollup rows (`event_counts_hourly`, `usage_monthly`) are the same few rows for every
  * flush of a project, and a session's row is shared by its consecutive batches, so concurrent
@@ -135,7 +140,7 @@ const lastBySeq = (field: string) => `(array_agg(x.${field} ORDER BY x.q DESC) F
 function flushSql(rollups: readonly string[], expectedParam: number): string {
   return `
 WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(p uuid, s text, q int, sc text, n int, d int, mo bigint)
+  SELECT * FROM json_to_recordset($1::json) AS x(p uuid, s text, q int, sc text, n int, d int, mo bigint)
 ), ins AS (
   INSERT INTO ingest_batches (project_id, session_id, seq, scene_id, events, dropped)
   SELECT p, s, q, sc, n, d FROM input ORDER BY p, s, q
@@ -144,9 +149,7 @@ WITH input AS (
 ), letters AS (
   INSERT INTO dlq (project_id, id, reason, detail, content_type, session_id, seq, event_index, envelope, payload)
   SELECT l.p, l.id, l.r, l.dt, l.ct, l.s, l.q, l.i, l.e, decode(l.b, 'base64')
-  FROM jsonb_to_recordset($3::jsonb) AS l(p uuid, id uuid, r text, dt text, ct text, s text, q int, i int, e jsonb, b text)
-  WHERE l.s IS NULL
-     OR EXISTS (SELECT 1 FROM ins WHERE ins.project_id = l.p AND ins.session_id = l.s AND ins.seq = l.q)
+  FROM json_to_recordset($3::json) AS l(p uuid, id uuid, r text, dt text, ct text, s text, q int, i int, e jsonb, b text)
   RETURNING 1
 ), sx AS (
   SELECT x.p, x.s, ${firstBySeq('sc')} AS sc, ${firstBySeq('m')} AS m, min(x.at) AS first_at, max(x.at) AS last_at,
@@ -156,26 +159,22 @@ WITH input AS (
     min(x.fe) AS fe, max(x.le) AS le, max(x.du) AS du, sum(x.ck)::int AS ck, sum(x.pk)::int AS pk, sum(x.cu)::int AS cu,
     sum(x.er)::int AS er, string_agg(x.st, E'\n' ORDER BY x.q) FILTER (WHERE x.st <> '') AS st,
     ${SOURCE_COLUMNS.map(([f]) => `${firstBySeq(f)} AS ${f}`).join(', ')}
-  FROM jsonb_to_recordset($4::jsonb) AS x(p uuid, s text, q int, sc text, m text, at bigint, v text, vp text, ih text,
+  FROM json_to_recordset($4::json) AS x(p uuid, s text, q int, sc text, m text, at bigint, v text, vp text, ih text,
     ${CONTEXT_COLUMNS.map(([f]) => `${f} text`).join(', ')}, an text, us text, n int,
     fe bigint, le bigint, du int, ck int, pk int, cu int, er int, st text,
     ${SOURCE_COLUMNS.map(([f, , t]) => `${f} ${t}`).join(', ')})
-  JOIN ins ON ins.project_id = x.p AND ins.session_id = x.s AND ins.seq = x.q
   GROUP BY x.p, x.s
 ), links AS (
   INSERT INTO identity_links (project_id, session_id, anonymous_id, user_id)
   SELECT DISTINCT k.p, k.s, COALESCE(k.an, ''), COALESCE(k.us, '')
-  FROM jsonb_to_recordset($4::jsonb) AS k(p uuid, s text, q int, an text, us text)
-  JOIN ins ON ins.project_id = k.p AND ins.session_id = k.s AND ins.seq = k.q
+  FROM json_to_recordset($4::json) AS k(p uuid, s text, q int, an text, us text)
   WHERE k.an IS NOT NULL OR k.us IS NOT NULL
   ON CONFLICT DO NOTHING
   RETURNING 1
 ), drops AS (
   INSERT INTO drops_daily (project_id, day, reason, events)
   SELECT d.p, to_timestamp(d.dy), d.r, sum(d.n)
-  FROM jsonb_to_recordset($5::jsonb) AS d(p uuid, s text, q int, dy bigint, r text, n int)
-  WHERE d.s IS NULL
-     OR EXISTS (SELECT 1 FROM ins WHERE ins.project_id = d.p AND ins.session_id = d.s AND ins.seq = d.q)
+  FROM json_to_recordset($5::json) AS d(p uuid, s text, q int, dy bigint, r text, n int)
   GROUP BY d.p, d.dy, d.r ORDER BY d.p, d.dy, d.r
   ON CONFLICT (project_id, day, reason)
   DO UPDATE SET events = drops_daily.events + excluded.events
@@ -216,10 +215,8 @@ WITH input AS (
   RETURNING 1
 ), counts AS (
   INSERT INTO event_counts_hourly (project_id, scene_id, hour, type, events)
-  SELECT c.p, c.sc, to_timestamp(c.h::double precision * 3600), c.ty, sum(c.n)
-  FROM jsonb_to_recordset($2::jsonb) AS c(p uuid, s text, q int, sc text, h int, ty text, n int)
-  JOIN ins ON ins.project_id = c.p AND ins.session_id = c.s AND ins.seq = c.q
-  GROUP BY c.p, c.sc, c.h, c.ty
+  SELECT c.p, c.sc, to_timestamp(c.h::double precision * 3600), c.ty, c.n
+  FROM json_to_recordset($2::json) AS c(p uuid, sc text, h int, ty text, n int)
   ORDER BY c.p, c.sc, c.h, c.ty
   ON CONFLICT (project_id, scene_id, hour, type)
   DO UPDATE SET events = event_counts_hourly.events + excluded.events
@@ -227,7 +224,7 @@ WITH input AS (
 ), usage AS (
   INSERT INTO usage_monthly (project_id, month, events, batches)
   SELECT i.p, to_timestamp(i.mo), sum(i.n), count(*)
-  FROM input i JOIN ins ON ins.project_id = i.p AND ins.session_id = i.s AND ins.seq = i.q
+  FROM input i
   GROUP BY i.p, i.mo ORDER BY i.p, i.mo
   ON CONFLICT (project_id, month)
   DO UPDATE SET events = usage_monthly.events + excluded.events, batches = usage_monthly.batches + excluded.batches
@@ -235,8 +232,7 @@ WITH input AS (
 ), chunks AS (
   INSERT INTO session_chunks (project_id, session_id, seq, scene_id, start_ms, end_ms, events, data)
   SELECT k.p, k.s, k.q, k.sc, k.a, k.z, k.n, decode(k.b, 'base64')
-  FROM jsonb_to_recordset($7::jsonb) AS k(p uuid, s text, q int, sc text, a bigint, z bigint, n int, b text)
-  JOIN ins ON ins.project_id = k.p AND ins.session_id = k.s AND ins.seq = k.q
+  FROM json_to_recordset($7::json) AS k(p uuid, s text, q int, sc text, a bigint, z bigint, n int, b text)
   ORDER BY k.p, k.s, k.q
   ON CONFLICT DO NOTHING
   RETURNING 1
@@ -308,7 +304,7 @@ function sessionRow(b: AcceptedBatch): Record<string, unknown> | null {
   if (source) {
     Object.assign(row, { ts: source.source, tm: source.medium, tc: source.campaign, tf: source.confidence, tr: source.rule, tv: TRAFFIC_RULES_VERSION });
   }
-  // Absent keys read as null in jsonb_to_recordset: a later batch of a session sends a few bytes.
+  // Absent keys read as null in json_to_recordset: a later batch of a session sends a few bytes.
   for (const key in row) if (row[key] === null || row[key] === undefined) delete row[key];
   return row;
 }
@@ -352,7 +348,8 @@ const FLUSH_SQL = flushSql(rollupCtes(FLUSH_ROLLUPS.map((rollup) => ({ rollup })
  */
 export function flushStatement(batches: readonly AcceptedBatch[], looseLetters: readonly DlqEntry[], looseDrops: readonly LooseDrops[] = [], rawStreams = false): SqlStatement {
   const input: Record<string, unknown>[] = [];
-  const counts: Record<string, unknown>[] = [];
+  // Events per (project, scene, hour, type) over the whole flush: every batch in it is new (the guard).
+  const counts = new Map<string, { p: string; sc: string; h: number; ty: string; n: number }>();
   const letters: Record<string, unknown>[] = [];
   const sessions: Record<string, unknown>[] = [];
   const drops: Record<string, unknown>[] = [];
@@ -383,7 +380,12 @@ export function flushStatement(batches: readonly AcceptedBatch[], looseLetters: 
       types.set(e.type, (types.get(e.type) ?? 0) + 1);
     }
     for (const [h, byType] of perType) {
-      for (const [ty, n] of byType) counts.push({ p: b.projectId, s: b.sessionId, q: b.seq, sc: b.sceneId, h, ty, n });
+      for (const [ty, n] of byType) {
+        const key = `${b.projectId}\u0000${b.sceneId}\u0000${h}\u0000${ty}`;
+        const row = counts.get(key);
+        if (row) row.n += n;
+        else counts.set(key, { p: b.projectId, sc: b.sceneId, h, ty, n });
+      }
     }
     for (const l of b.deadLetters) letters.push(letterRow(l));
   }
@@ -405,7 +407,7 @@ export function flushStatement(batches: readonly AcceptedBatch[], looseLetters: 
   return {
     sql: FLUSH_SQL,
     params: [
-      JSON.stringify(input), JSON.stringify(counts), JSON.stringify(letters), JSON.stringify(sessions), JSON.stringify(drops),
+      JSON.stringify(input), JSON.stringify([...counts.values()]), JSON.stringify(letters), JSON.stringify(sessions), JSON.stringify(drops),
       batches.length, JSON.stringify(chunks), ...FLUSH_ROLLUPS.map((r) => rollupJson.get(r) ?? '[]'),
     ],
   };
