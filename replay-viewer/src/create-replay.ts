@@ -221,6 +221,7 @@ export function createReplay(options: CreateReplayOptions): ReplayHandle {
       camera.updateProjectionMatrix();
     }
     camera.updateMatrixWorld();
+    model?.showVariant(state.memory.variant);
     highlight(state);
     overlays.update(state, index, camera, markerSize, markerHoldMs);
     const m = state.memory;

@@ -197,6 +197,40 @@ describe('the player on hand-made streams', () => {
     expect(state.hasCamera).toBe(false);
     expect(state.picked.slice(0, state.pickedCount)).toEqual(['m11', 'm10', 'm9', 'm8', 'm7', 'm6', 'm5', 'm4']);
   });
+
+  it('the material variant is the last variant_selected at or before t, wherever the seek comes from', () => {
+    const stream = fixture('sofa-desktop');
+    const switches = stream.events.filter((e): e is EventOf<'custom'> => e.type === 'custom' && e.name === 'variant_selected');
+    expect(switches.length).toBeGreaterThan(2);
+    const expected = (t: number) => {
+      let variant: string | null = null;
+      for (const s of switches) if (s.t <= t) variant = s.props?.variant as string;
+      return variant;
+    };
+    const player = createPlayer(stream, { keyframeIntervalMs: 2_000 });
+    const probe = createPlayer(player.index);
+    const moments = [stream.events[0]!.t, ...switches.flatMap((s) => [s.t - 1, s.t, s.t + 500]), stream.events.at(-1)!.t];
+    // Forward, then backward: a seek restores the keyframe's variant, not the last one shown.
+    for (const t of [...moments, ...[...moments].reverse()]) {
+      expect(player.moveTo(t).memory.variant).toBe(expected(t));
+      expect(probe.stateAt(t).memory.variant).toBe(expected(t));
+    }
+    expect(expected(switches[0]!.t - 1)).toBeNull();
+  });
+
+  it('reads variants from the configured event only; null turns them off and a non-string value is ignored', () => {
+    const events: VantageEvent[] = [
+      { type: 'custom', t: T0, name: 'fabric', props: { colour: 'Champagne' } },
+      { type: 'custom', t: T0 + 1, name: 'variant_selected', props: { variant: 'Navy' } },
+      { type: 'custom', t: T0 + 2, name: 'fabric', props: { colour: 42 } },
+      { type: 'custom', t: T0 + 3, name: 'fabric' },
+    ] as VantageEvent[];
+    expect(createPlayer({ session, events }).moveTo(T0 + 5).memory.variant).toBe('Navy');
+    const custom = createPlayer({ session, events }, { variantEvent: { name: 'fabric', property: 'colour' } });
+    expect(custom.moveTo(T0 + 0.5).memory.variant).toBe('Champagne');
+    expect(custom.moveTo(T0 + 5).memory.variant).toBe('Champagne');
+    expect(createPlayer({ session, events }, { variantEvent: null }).moveTo(T0 + 5).memory.variant).toBeNull();
+  });
 });
 
 describe('seeking in long sessions', () => {

@@ -104,7 +104,8 @@ function replayUntil(index: ReplayIndex, state: ReplayState, t: number): number 
   const memory = state.memory;
   let i = memory.cursor;
   const from = i;
-  while (i < events.length && events[i]!.t <= t) applyEvent(memory, events[i++]!);
+  const variantEvent = index.options.variantEvent;
+  while (i < events.length && events[i]!.t <= t) applyEvent(memory, events[i++]!, variantEvent);
   memory.cursor = i;
   return i - from;
 }

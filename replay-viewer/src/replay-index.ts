@@ -5,8 +5,9 @@
  * the few events after it, so its cost does not grow with the session's length.
  */
 import type { EventOf, VantageEvent } from '@vantage/sdk-core/schema';
+import { VARIANT_EVENT } from '@vantage/three/variants';
 import { DEFAULT_GAP_MS, isActivity, markerOf, type InactivityGap, type TimelineMarker } from './markers.js';
-import { applyEvent, copyMemory, createMemory, type Memory } from './replay-state.js';
+import { applyEvent, copyMemory, createMemory, type Memory, type VariantEvent } from './replay-state.js';
 import type { ReplaySession, ReplayStream } from './stream.js';
 
 /** Default: a keyframe at least every this much session time (ms). */
@@ -22,6 +23,11 @@ export interface ReplayIndexOptions {
   keyframeEvents?: number;
   /** Silences longer than this are inactivity gaps (ms). Default 10,000. */
   gapMs?: number;
+  /**
+   * The custom event of a material variant switch, replayed on the model; null: none. Default
+   * `{ name: 'variant_selected', property: 'variant' }` (`VARIANT_EVENT` of `@vantage/three/variants`).
+   */
+  variantEvent?: VariantEvent | null;
 }
 
 /** A snapshot of the replay memory: every event before `memory.cursor` has `t <= time`, every later one `t >= time`. */
@@ -64,6 +70,7 @@ export function createReplayIndex(stream: ReplayStream, options: ReplayIndexOpti
     keyframeIntervalMs: options.keyframeIntervalMs ?? DEFAULT_KEYFRAME_INTERVAL_MS,
     keyframeEvents: options.keyframeEvents ?? DEFAULT_KEYFRAME_EVENTS,
     gapMs: options.gapMs ?? DEFAULT_GAP_MS,
+    variantEvent: options.variantEvent === undefined ? VARIANT_EVENT : options.variantEvent,
   });
 }
 
@@ -144,7 +151,7 @@ class IndexBuilder implements ReplayIndex {
       }
       this.events.push(event);
       this.sinceKeyframe++;
-      applyEvent(this.tail, event);
+      applyEvent(this.tail, event, this.options.variantEvent);
       this.tail.cursor = this.events.length;
       if (event.type === 'camera') this.cameraSamples.push(event);
       const marker = markerOf(event);

@@ -51,6 +51,18 @@ export interface Memory {
   viewportW: number;
   viewportH: number;
   dpr: number;
+  /** The material variant the visitor last selected (see {@link VariantEvent}); null before any. */
+  variant: string | null;
+}
+
+/**
+ * The custom event that says the visitor switched the model's material variant, and the
+ * property holding the variant's name. By default `variant_selected` / `variant`, the event
+ * `@vantage/three/variants` documents.
+ */
+export interface VariantEvent {
+  readonly name: string;
+  readonly property: string;
 }
 
 /** A fresh memory: nothing replayed yet. */
@@ -79,6 +91,7 @@ export function createMemory(): Memory {
     viewportW: 0,
     viewportH: 0,
     dpr: 0,
+    variant: null,
   };
 }
 
@@ -109,6 +122,7 @@ export function copyMemory(from: Memory, to: Memory): Memory {
   to.viewportW = from.viewportW;
   to.viewportH = from.viewportH;
   to.dpr = from.dpr;
+  to.variant = from.variant;
   return to;
 }
 
@@ -121,9 +135,10 @@ const EMPTY = createMemory();
 
 /**
  * Apply one event to `memory` (the caller advances `cursor`). Camera poses are not kept here:
- * they are interpolated from the samples at any time.
+ * they are interpolated from the samples at any time. `variantEvent` names the custom event of
+ * a variant switch (null: none is).
  */
-export function applyEvent(memory: Memory, event: VantageEvent): void {
+export function applyEvent(memory: Memory, event: VantageEvent, variantEvent: VariantEvent | null): void {
   switch (event.type) {
     case 'camera':
       memory.cameraT = event.t;
@@ -161,6 +176,12 @@ export function applyEvent(memory: Memory, event: VantageEvent): void {
       memory.viewportW = event.w;
       memory.viewportH = event.h;
       memory.dpr = event.dpr100 / 100;
+      return;
+    case 'custom':
+      if (variantEvent !== null && event.name === variantEvent.name) {
+        const variant = event.props?.[variantEvent.property];
+        if (typeof variant === 'string') memory.variant = variant;
+      }
       return;
     default:
       return;
@@ -251,6 +272,7 @@ export function describeState(state: ReplayState): Record<string, unknown> {
     picked: state.picked.slice(0, state.pickedCount),
     gaze: state.gazeVisible ? { mesh: m.gazeMesh, hit: [m.gazeHx, m.gazeHy, m.gazeHz] } : null,
     viewport: [m.viewportW, m.viewportH, m.dpr],
+    variant: m.variant,
     activeMarkers: Array.from(state.activeMarkers.subarray(0, state.activeMarkerCount)),
   };
 }

@@ -24,6 +24,7 @@ import {
 import { GLTFLoader } from 'three/addons/loaders/GLTFLoader.js';
 import { fromMm } from '@vantage/sdk-core/schema';
 import { isValidMeshId, meshIdOf } from '@vantage/three/mesh-id';
+import { createVariantSwitcher, type VariantSwitcher } from '@vantage/three/variants';
 import type { ReplayScene, SceneProxy } from './stream.js';
 
 /** How a mesh is highlighted: not, as hovered, as picked (picked wins over hovered). */
@@ -59,6 +60,13 @@ export interface SceneModel {
   readonly ids: readonly string[];
   /** Highlight the meshes of `id` (no-op for an unknown id). */
   highlight(id: string, kind: Highlight): void;
+  /** The glTF's material variant names (`KHR_materials_variants`); empty without any. */
+  readonly variants: readonly string[];
+  /**
+   * Show material variant `name` at once (its materials are loaded with the model); null or a
+   * name the model does not have shows the file's default materials.
+   */
+  showVariant(name: string | null): void;
   /** Free GPU resources and remove the root from the scene. */
   dispose(): void;
 }
@@ -71,7 +79,10 @@ export async function loadSceneModel(source: ReplayScene, scene: Scene, onError:
   if (source.modelUrl) {
     try {
       const gltf = await new GLTFLoader().loadAsync(source.modelUrl);
-      return register(gltf.scene, scene, 'gltf');
+      const switcher = createVariantSwitcher(gltf);
+      // Every variant's materials now, so a seek shows the visitor's choice in the same frame.
+      if (switcher.names.length > 0) await switcher.preload();
+      return register(gltf.scene, scene, 'gltf', switcher.names.length > 0 ? switcher : null);
     } catch (error) {
       onError(new Error(`Vantage: the replay could not load the model ${source.modelUrl}: ${error instanceof Error ? error.message : String(error)}`));
     }
@@ -98,7 +109,7 @@ function proxyBoxes(proxy: SceneProxy): Group {
   return group;
 }
 
-function register(root: Object3D, scene: Scene, kind: SceneModel['kind']): SceneModel {
+function register(root: Object3D, scene: Scene, kind: SceneModel['kind'], switcher: VariantSwitcher | null = null): SceneModel {
   scene.add(root);
   // The model first, as apps usually add it: root-anchored path ids (`/0/2`) then match.
   scene.children.splice(scene.children.indexOf(root), 1);
@@ -151,10 +162,21 @@ function register(root: Object3D, scene: Scene, kind: SceneModel['kind']): Scene
     return outline;
   };
 
+  let shownVariant: string | null = null;
   return {
     root,
     bounds,
     kind,
+    variants: switcher?.names ?? [],
+    showVariant(name) {
+      if (switcher === null) return;
+      const wanted = name !== null && switcher.names.includes(name) ? name : null;
+      if (wanted === shownVariant) return;
+      shownVariant = wanted;
+      if (wanted === null) switcher.reset();
+      // Preloaded: switches within the call; it cannot reject for a name the model has.
+      else void switcher.select(wanted);
+    },
     ids: [...byId.keys()],
     meshes: (id) => byId.get(id),
     highlight(id, highlight) {
@@ -173,17 +195,21 @@ function register(root: Object3D, scene: Scene, kind: SceneModel['kind']): Scene
     },
     dispose() {
       root.removeFromParent();
+      for (const m of switcher?.materials() ?? []) disposeMaterial(m);
       root.traverse((object) => {
         const mesh = object as Mesh;
         if (mesh.isMesh !== true && (object as LineSegments).isLineSegments !== true) return;
         mesh.geometry.dispose();
-        for (const m of materials(mesh)) {
-          for (const value of Object.values(m)) if ((value as { isTexture?: boolean } | null)?.isTexture) (value as { dispose(): void }).dispose();
-          m.dispose();
-        }
+        for (const m of materials(mesh)) disposeMaterial(m);
       });
     },
   };
+}
+
+/** Free a material and its textures. */
+function disposeMaterial(m: Material): void {
+  for (const value of Object.values(m)) if ((value as { isTexture?: boolean } | null)?.isTexture) (value as { dispose(): void }).dispose();
+  m.dispose();
 }
 
 function materials(mesh: Mesh): readonly Material[] {

@@ -20,7 +20,7 @@ import { GLTFLoader, type GLTF } from 'three/addons/loaders/GLTFLoader.js';
 import { RoomEnvironment } from 'three/addons/environments/RoomEnvironment.js';
 import type { OrbitControls as OrbitControlsImpl } from 'three/addons/controls/OrbitControls.js';
 import { VantageAnalytics, useVantage, type VantageHandle } from '@vantage/r3f';
-import { createVariantSwitcher, type VariantSwitcher } from '../../../demo/src/page/variants.js';
+import { createVariantSwitcher, type VariantSwitcher } from '@vantage/three/variants';
 import type { R3fDemoConfig, VantageR3fDemo } from './page-api.js';
 
 const BACKGROUND = 0xeeece8;

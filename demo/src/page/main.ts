@@ -14,7 +14,7 @@ import type { VantageDemo } from './handle.js';
 import { readPageConfig } from './read-config.js';
 import { createStage } from './stage.js';
 import { createStatusPanel } from './status-panel.js';
-import { createVariantSwitcher } from './variants.js';
+import { createVariantSwitcher } from '@vantage/three/variants';
 
 /** How long "Added" shows on the cart button (ms). */
 const ADDED_FEEDBACK_MS = 1500;

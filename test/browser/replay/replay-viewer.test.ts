@@ -47,12 +47,21 @@ function interestingMoment(stream: ReplayStream): { t: number; hovered: string }
   throw new Error('no interesting moment in the fixture');
 }
 
+/** The variant the visitor last selected at or before `t` (null: the file's default). */
+function lastVariantBefore(stream: ReplayStream, t: number): string | null {
+  let variant: string | null = null;
+  for (const e of stream.events) if (e.type === 'custom' && e.name === 'variant_selected' && e.t <= t) variant = e.props?.variant as string;
+  return variant;
+}
+
 /** Pixel statistics of a PNG of the canvas, decoded by the browser. */
 interface Pixels {
   /** Share of pixels clearly unlike the background (read at the top-left corner). */
   covered: number;
   /** Share of dark blue pixels (the sofa's default Navy velvet). */
   navy: number;
+  /** Share of light pink pixels (its Pale Pink variant). */
+  pink: number;
   /** Share of the proxy boxes' grey-blue. */
   slate: number;
   background: [number, number, number];
@@ -69,14 +78,16 @@ function pixels(tab: TestPage, png: Buffer): Promise<Pixels> {
     let covered = 0;
     let navy = 0;
     let slate = 0;
+    let pink = 0;
     for (let i = 0; i < data.length; i += 4) {
       const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
       if (Math.abs(r - bg[0]) + Math.abs(g - bg[1]) + Math.abs(b - bg[2]) > 30) covered++;
       if (b > r + 12 && b >= g && r + g + b < 360) navy++;
       if (b > r + 6 && Math.abs(r - g) < 30 && r + g + b >= 240 && r + g + b < 600) slate++;
+      if (r > 150 && r > g + 10 && r > b + 8) pink++;
     }
     const n = data.length / 4;
-    return { covered: covered / n, navy: navy / n, slate: slate / n, background: bg };
+    return { covered: covered / n, navy: navy / n, pink: pink / n, slate: slate / n, background: bg };
   }, png.toString('base64'));
 }
 
@@ -139,10 +150,13 @@ describe('the replay viewer in Chromium', () => {
     const viewport = desktop.events.find((e): e is EventOf<'viewport'> => e.type === 'viewport')!;
     expect(camera.aspect).toBeCloseTo(viewport.w / viewport.h, 2);
 
-    // Not a blank canvas: the sofa fills much of the view, in its navy velvet.
+    // Not a blank canvas: the sofa fills much of the view, in the fabric the visitor had chosen
+    // by then (Pale Pink, selected at 0:10; the file's default is Navy).
+    expect(lastVariantBefore(desktop, moment.t)).toBe('Pale Pink');
     const stats = await pixels(tab, await tab.page.locator('#viewer canvas').screenshot());
     expect(stats.covered).toBeGreaterThan(0.06);
-    expect(stats.navy).toBeGreaterThan(0.05);
+    expect(stats.pink).toBeGreaterThan(0.03);
+    expect(stats.navy).toBeLessThan(0.005);
 
     // The hovered mesh is lit in the hover colour; the state says what is shown.
     const shown = await tab.page.evaluate(() => {
@@ -161,6 +175,37 @@ describe('the replay viewer in Chromium', () => {
     }, moment.hovered);
     // Outlined: amber when also picked, blue when only hovered.
     expect(outline).toEqual({ visible: true, colour: shown.picked.includes(moment.hovered) ? 0xf59e0b : 0x2563eb });
+    expect(errorsOf(tab)).toEqual([]);
+  });
+
+  it('shows the fabric the visitor had chosen at any moment, seeking forward and back (KHR_materials_variants)', async () => {
+    const switches = desktop.events.filter((e): e is EventOf<'custom'> => e.type === 'custom' && e.name === 'variant_selected');
+    const first = switches[0]!;
+    const last = switches.at(-1)!;
+    expect([first.props?.variant, last.props?.variant]).toEqual(['Pale Pink', 'Navy']);
+    const tab = await open({ stream: '/streams/sofa-desktop.json', scene: { modelUrl: '/models/GlamVelvetSofa.glb' }, at: last.t + 2_000 });
+    const look = async (t: number, name: string) => {
+      await tab.page.evaluate(async (at) => {
+        const h = window.replayTest.handle!;
+        h.seek(at);
+        await h.nextFrame();
+      }, t);
+      const shown = await tab.page.evaluate(() => window.replayTest.handle!.state.memory.variant);
+      await tab.page.locator('#viewer').screenshot({ path: join(SCREENSHOT_DIR, `replay-variant-${name}.png`) });
+      return { shown, stats: await pixels(tab, await tab.page.locator('#viewer canvas').screenshot()) };
+    };
+    // After the last switch (back to Navy), then before the first (the file's Navy), then in between (Pale Pink).
+    const navyAgain = await look(last.t + 2_000, 'navy-again');
+    expect(navyAgain.shown).toBe('Navy');
+    expect(navyAgain.stats.navy).toBeGreaterThan(0.03);
+    expect(navyAgain.stats.pink).toBeLessThan(0.005);
+    const before = await look(first.t - 1_000, 'default');
+    expect(before.shown).toBeNull();
+    expect(before.stats.navy).toBeGreaterThan(0.03);
+    const pink = await look(first.t + 3_000, 'pale-pink');
+    expect(pink.shown).toBe('Pale Pink');
+    expect(pink.stats.pink).toBeGreaterThan(0.03);
+    expect(pink.stats.navy).toBeLessThan(0.005);
     expect(errorsOf(tab)).toEqual([]);
   });
 
