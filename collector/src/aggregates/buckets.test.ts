@@ -24,4 +24,12 @@ describe('log buckets', () => {
     expect(percentilesOf(new Map())).toBeNull();
     expect(percentilesOf(new Map([[bucketOf(16_000), 1]]), 0.001)?.p50).toBeCloseTo(16, 0);
   });
+
+  it('adds the low end (p5, p1) when asked: frames per second, where low is bad', () => {
+    // 1 % of windows at 8 fps, 4 % at 20, the rest at 60.
+    const h = new Map<number, number>([[bucketOf(8), 1], [bucketOf(20), 4], [bucketOf(60), 95]]);
+    const p = percentilesOf(h, 1, true);
+    expect([p?.p1, p?.p5, p?.p50, p?.p99].map((v) => bucketOf(v ?? 0))).toEqual([bucketOf(8), bucketOf(20), bucketOf(60), bucketOf(60)]);
+    expect(percentilesOf(h)).not.toHaveProperty('p5');
+  });
 });

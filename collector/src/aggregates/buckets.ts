@@ -31,12 +31,20 @@ export interface Percentiles {
   p99: number;
 }
 
+/** Also the low end, p5 and p1: for a metric where low is bad (frames per second). */
+export interface LowPercentiles extends Percentiles {
+  p5: number;
+  p1: number;
+}
+
 /**
  * Nearest-rank percentiles of a weighted histogram (bucket → weight), each answered as its
  * bucket's value rounded to three significant decimals; null when the histogram is empty.
- * `scale` multiplies the answer (µs → ms, say).
+ * `scale` multiplies the answer (µs → ms, say); `lowEnd` adds p5 and p1.
  */
-export function percentilesOf(histogram: ReadonlyMap<number, number>, scale = 1): Percentiles | null {
+export function percentilesOf(histogram: ReadonlyMap<number, number>, scale?: number): Percentiles | null;
+export function percentilesOf(histogram: ReadonlyMap<number, number>, scale: number, lowEnd: true): LowPercentiles | null;
+export function percentilesOf(histogram: ReadonlyMap<number, number>, scale = 1, lowEnd = false): Percentiles | LowPercentiles | null {
   let total = 0;
   for (const w of histogram.values()) total += w;
   if (total <= 0) return null;
@@ -50,7 +58,8 @@ export function percentilesOf(histogram: ReadonlyMap<number, number>, scale = 1)
     }
     return round(bucketValue(buckets[buckets.length - 1] ?? 0) * scale);
   };
-  return { p50: pick(0.5), p95: pick(0.95), p99: pick(0.99) };
+  const high = { p50: pick(0.5), p95: pick(0.95), p99: pick(0.99) };
+  return lowEnd ? { ...high, p5: pick(0.05), p1: pick(0.01) } : high;
 }
 
 function round(value: number): number {

@@ -6,7 +6,7 @@
  */
 import type { Store } from '../storage/types.js';
 import type { Accumulator } from './accumulate.js';
-import { bucketOf, percentilesOf, type Percentiles } from './buckets.js';
+import { bucketOf, percentilesOf, type LowPercentiles, type Percentiles } from './buckets.js';
 import { defineRollup, sum } from './define.js';
 import { windowWhere, type AggregateQuery } from './params.js';
 import type { FoldContext } from './types.js';
@@ -47,11 +47,21 @@ export interface Segment {
 /** Per segment: each metric's total weight and percentiles (scaled per `scales`). */
 export interface HistogramGroup extends Segment {
   weights: Record<string, number>;
-  percentiles: Record<string, Percentiles | null>;
+  percentiles: Record<string, Percentiles | LowPercentiles | null>;
 }
 
-/** Read `metrics` over the window, filtered by the query's segment filters and split by `groupBy`. */
-export async function readHistograms(store: Store, q: AggregateQuery, metrics: readonly string[], groupBy: GroupBy, scales: Readonly<Record<string, number>> = {}): Promise<HistogramGroup[]> {
+/**
+ * Read `metrics` over the window, filtered by the query's segment filters and split by `groupBy`;
+ * the metrics in `lowEnd` also get p5 and p1.
+ */
+export async function readHistograms(
+  store: Store,
+  q: AggregateQuery,
+  metrics: readonly string[],
+  groupBy: GroupBy,
+  scales: Readonly<Record<string, number>> = {},
+  lowEnd: readonly string[] = [],
+): Promise<HistogramGroup[]> {
   const { where, params } = windowWhere(q, 'hour');
   let sql = `${where} AND metric = ANY($${params.length + 1}::text[])`;
   params.push(metrics);
@@ -80,13 +90,13 @@ export async function readHistograms(store: Store, q: AggregateQuery, metrics: r
   const out: HistogramGroup[] = [];
   for (const [seg, byMetric] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const weights: Record<string, number> = {};
-    const percentiles: Record<string, Percentiles | null> = {};
+    const percentiles: Record<string, Percentiles | LowPercentiles | null> = {};
     for (const metric of metrics) {
       const histogram = byMetric.get(metric) ?? new Map<number, number>();
       let w = 0;
       for (const v of histogram.values()) w += v;
       weights[metric] = w;
-      percentiles[metric] = percentilesOf(histogram, scales[metric] ?? 1);
+      percentiles[metric] = lowEnd.includes(metric) ? percentilesOf(histogram, scales[metric] ?? 1, true) : percentilesOf(histogram, scales[metric] ?? 1);
     }
     out.push({
       deviceType: groupBy === 'deviceType' ? seg || null : q.deviceType,

@@ -267,6 +267,11 @@ export function percentiles(values: ReadonlyArray<readonly [number, number]>): {
   return { p50: nearestRank(values, 0.5), p95: nearestRank(values, 0.95), p99: nearestRank(values, 0.99) };
 }
 
+/** The same with the low end, p5 and p1. */
+export function lowPercentiles(values: ReadonlyArray<readonly [number, number]>): { p50: number | null; p95: number | null; p99: number | null; p5: number | null; p1: number | null } {
+  return { ...percentiles(values), p5: nearestRank(values, 0.05), p1: nearestRank(values, 0.01) };
+}
+
 const inc = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
 
 // ---------------------------------------------------------------------------------------------
@@ -473,7 +478,7 @@ export function performance(population: readonly TruthSession[], q: DeviceQuery)
       frames: g.frames,
       longFrames: g.longFrames,
       frameUs: percentiles(g.frameUs),
-      fps: percentiles(g.fps),
+      fps: lowPercentiles(g.fps),
       drawCalls: percentiles(g.drawCalls),
       triangles: percentiles(g.triangles),
     }]),

@@ -12,7 +12,7 @@
 import type { VantageEvent } from '@vantage/sdk-core/schema';
 import type { QueryParams } from '../http/cursor.js';
 import type { Store } from '../storage/types.js';
-import type { Percentiles } from './buckets.js';
+import type { LowPercentiles, Percentiles } from './buckets.js';
 import { defineRollup, sum } from './define.js';
 import { addToHistogram, histogramRollup, readHistograms, type GroupBy } from './histograms.js';
 import { choiceParam, windowWhere, type AggregateQuery } from './params.js';
@@ -56,7 +56,8 @@ export interface PerformanceGroup {
   frames: number;
   longFrames: number;
   frameMs: Percentiles | null;
-  fps: Percentiles | null;
+  /** Frames per second of the one-second windows; p5 and p1 are its slow end. */
+  fps: LowPercentiles | null;
   drawCalls: Percentiles | null;
   triangles: Percentiles | null;
 }
@@ -69,7 +70,7 @@ export function groupByParam(query: QueryParams): GroupBy {
 /** `GET /api/v1/performance`. */
 export async function readPerformance(store: Store, q: AggregateQuery, query: QueryParams): Promise<{ groups: PerformanceGroup[] }> {
   const groupBy = groupByParam(query);
-  const histograms = await readHistograms(store, q, ['frame_us', 'fps', 'draw_calls', 'triangles'], groupBy, { frame_us: 0.001 });
+  const histograms = await readHistograms(store, q, ['frame_us', 'fps', 'draw_calls', 'triangles'], groupBy, { frame_us: 0.001 }, ['fps']);
   const { where, params } = windowWhere(q, 'hour');
   let filter = where;
   if (q.deviceType !== null) filter += ` AND device_type = $${params.push(q.deviceType)}`;
@@ -90,7 +91,7 @@ export async function readPerformance(store: Store, q: AggregateQuery, query: Qu
       frames: Number(t?.frames ?? 0),
       longFrames: Number(t?.long_frames ?? 0),
       frameMs: h.percentiles.frame_us ?? null,
-      fps: h.percentiles.fps ?? null,
+      fps: (h.percentiles.fps as LowPercentiles | null | undefined) ?? null,
       drawCalls: h.percentiles.draw_calls ?? null,
       triangles: h.percentiles.triangles ?? null,
     };

@@ -21,6 +21,12 @@ export interface Percentiles {
   p99: number;
 }
 
+/** Also the low end (p5, p1): frames per second, where low is bad. */
+export interface LowPercentiles extends Percentiles {
+  p5: number;
+  p1: number;
+}
+
 /** `GET /api/v1/activity`. */
 export interface Activity {
   totals: { sessions: number; visitors: number; events: number; eventsByType: Record<string, number> };
@@ -49,7 +55,7 @@ export interface PerfGroup {
   frames: number;
   longFrames: number;
   frameMs: Percentiles;
-  fps: Percentiles;
+  fps: LowPercentiles;
 }
 
 /** A row of `GET /api/v1/errors`. */
@@ -139,7 +145,7 @@ export interface PerformanceGroup {
   frames: number;
   longFrames: number;
   frameMs: Percentiles | null;
-  fps: Percentiles | null;
+  fps: LowPercentiles | null;
   drawCalls: Percentiles | null;
   triangles: Percentiles | null;
 }

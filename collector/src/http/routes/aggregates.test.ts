@@ -156,7 +156,7 @@ describe.each(DRIVERS)('aggregate query routes on the %s store', (driver) => {
         frames: 90,
         longFrames: 6,
         frameMs: { p50: at(16_000, 0.001), p95: at(64_000, 0.001), p99: at(64_000, 0.001) },
-        fps: { p50: at(15), p95: at(60), p99: at(60) },
+        fps: { p50: at(15), p95: at(60), p99: at(60), p5: at(15), p1: at(15) },
         drawCalls: { p50: at(40), p95: at(80), p99: at(80) },
         triangles: { p50: at(100_000), p95: at(200_000), p99: at(200_000) },
       },

@@ -32,13 +32,29 @@ const formatKb = (kb: number): string => `${formatDecimal(kb / 1024)} MiB`;
 /** Heap ticks (KiB) at whole MiB: 1, 2, 5, 10, 20, 50… MiB. */
 const HEAP_STEPS = WHOLE_STEPS.map((s) => s * 1024);
 
+type PercentileKey = 'p50' | 'p95' | 'p99' | 'p5' | 'p1';
+type Ends = ReadonlyArray<{ key: PercentileKey; colour: string }>;
+
+/** The percentiles shown of a metric where high is bad (the median and the slow tail)… */
+const HIGH_END: Ends = [
+  { key: 'p50', colour: '#2563eb' },
+  { key: 'p95', colour: '#f59e0b' },
+  { key: 'p99', colour: '#dc2626' },
+];
+/** …and of one where low is bad (frames per second). */
+const LOW_END: Ends = [
+  { key: 'p50', colour: '#2563eb' },
+  { key: 'p5', colour: '#f59e0b' },
+  { key: 'p1', colour: '#dc2626' },
+];
+
 /** The frame metrics a chart can show. */
 export const FRAME_METRICS = [
   { key: 'frameMs', label: 'Frame time', format: formatMsValue },
-  { key: 'fps', label: 'FPS', format: formatDecimal },
+  { key: 'fps', label: 'FPS', format: formatDecimal, ends: LOW_END },
   { key: 'drawCalls', label: 'Draw calls', format: formatCount, steps: WHOLE_STEPS },
   { key: 'triangles', label: 'Triangles', format: formatCount, steps: WHOLE_STEPS },
-] as const satisfies ReadonlyArray<{ key: keyof PerformanceGroup; label: string; format(v: number): string; steps?: number[] }>;
+] as const satisfies ReadonlyArray<{ key: keyof PerformanceGroup; label: string; format(v: number): string; steps?: number[]; ends?: Ends }>;
 type FrameMetric = (typeof FRAME_METRICS)[number]['key'];
 
 /** The resource metrics. */
@@ -50,37 +66,45 @@ export const RESOURCE_METRICS = [
 ] as const satisfies ReadonlyArray<{ key: keyof ResourceGroup; label: string; format(v: number): string; steps?: number[] }>;
 type ResourceMetric = (typeof RESOURCE_METRICS)[number]['key'];
 
-const PERCENTILES = [
-  { key: 'p50', colour: '#2563eb' },
-  { key: 'p95', colour: '#f59e0b' },
-  { key: 'p99', colour: '#dc2626' },
-] as const;
 
 /** A segment's name: the device type or browser, "Unknown" when the collector could not tell (or privacy mode kept none). */
 function segmentName(g: { deviceType: string | null; browser: string | null }, split: Split): string {
   return (split === 'deviceType' ? g.deviceType : g.browser) ?? 'Unknown';
 }
 
-/** The p50/p95/p99 series of `pick` over `groups`. */
-function percentileSeries<G>(groups: readonly G[], pick: (g: G) => Percentiles | null): BarSeries[] {
-  return PERCENTILES.map((p) => ({ label: p.key, colour: p.colour, values: groups.map((g) => pick(g)?.[p.key] ?? null) }));
+/** The percentile keys a metric shows: its `ends`, else p50/p95/p99. */
+function endsOf(metric: object): Ends {
+  return 'ends' in metric ? (metric.ends as Ends) : HIGH_END;
 }
 
-/** Three cells: p50, p95, p99 of `value` (dashes when there is none). */
-function PercentileCells({ value, format }: { value: Percentiles | null; format(v: number): string }): ReactElement {
+/** A percentile of `value`, when it has it. */
+function percentileOf(value: Percentiles | null, key: PercentileKey): number | null {
+  return (value as Partial<Record<PercentileKey, number>> | null)?.[key] ?? null;
+}
+
+/** The series of `pick` over `groups`: p50/p95/p99, or the metric's own `ends`. */
+function percentileSeries<G>(groups: readonly G[], pick: (g: G) => Percentiles | null, ends: Ends = HIGH_END): BarSeries[] {
+  return ends.map((p) => ({ label: p.key, colour: p.colour, values: groups.map((g) => percentileOf(pick(g), p.key)) }));
+}
+
+/** Three cells: p50, p95, p99 of `value`, or its `ends` (dashes when there is none). */
+function PercentileCells({ value, format, ends = HIGH_END }: { value: Percentiles | null; format(v: number): string; ends?: Ends }): ReactElement {
   return (
     <>
-      {PERCENTILES.map((p) => (
-        <td key={p.key} className="num">
-          {value ? format(value[p.key]) : '—'}
-        </td>
-      ))}
+      {ends.map((p) => {
+        const v = percentileOf(value, p.key);
+        return (
+          <td key={p.key} className="num">
+            {v === null ? '—' : format(v)}
+          </td>
+        );
+      })}
     </>
   );
 }
 
-/** Two header rows: the plain columns spanning both, then p50/p95/p99 under each metric. */
-function GroupedHead({ first, plain, metrics }: { first: string; plain: string[]; metrics: string[] }): ReactElement {
+/** Two header rows: the plain columns spanning both, then each metric's percentiles under it. */
+function GroupedHead({ first, plain, metrics }: { first: string; plain: string[]; metrics: ReadonlyArray<{ name: string; ends?: Ends }> }): ReactElement {
   return (
     <thead>
       <tr>
@@ -93,15 +117,15 @@ function GroupedHead({ first, plain, metrics }: { first: string; plain: string[]
           </th>
         ))}
         {metrics.map((m) => (
-          <th key={m} scope="colgroup" colSpan={3} className="group-head">
-            {m}
+          <th key={m.name} scope="colgroup" colSpan={endsOf(m).length} className="group-head">
+            {m.name}
           </th>
         ))}
       </tr>
       <tr>
         {metrics.flatMap((m) =>
-          PERCENTILES.map((p) => (
-            <th key={`${m}-${p.key}`} scope="col" className="num" aria-label={`${m} ${p.key}`}>
+          endsOf(m).map((p) => (
+            <th key={`${m.name}-${p.key}`} scope="col" className="num" aria-label={`${m.name} ${p.key}`}>
               {p.key}
             </th>
           )),
@@ -128,10 +152,11 @@ export function PerformancePage({ scope }: { scope: Scope }): ReactElement {
 
   const frame = FRAME_METRICS.find((m) => m.key === frameMetric) ?? FRAME_METRICS[0];
   const resource = RESOURCE_METRICS.find((m) => m.key === resourceMetric) ?? RESOURCE_METRICS[0];
+  const frameEnds = endsOf(frame);
   const charts = useMemo(() => {
     const bySplit = (groups: readonly PerformanceGroup[], split: Split) => ({
       categories: groups.map((g) => segmentName(g, split)),
-      series: percentileSeries(groups, (g) => g[frameMetric]),
+      series: percentileSeries(groups, (g) => g[frameMetric], frameEnds),
     });
     const res = resources.data?.groups ?? [];
     return {
@@ -139,7 +164,7 @@ export function PerformancePage({ scope }: { scope: Scope }): ReactElement {
       browser: bySplit(byBrowser.data?.groups ?? [], 'browser'),
       resources: { categories: res.map((g) => segmentName(g, resourceSplit)), series: percentileSeries(res, (g) => g[resourceMetric]) },
     };
-  }, [byDevice.data, byBrowser.data, resources.data, frameMetric, resourceMetric, resourceSplit]);
+  }, [byDevice.data, byBrowser.data, resources.data, frameMetric, frameEnds, resourceMetric, resourceSplit]);
 
   const problem = overall.error ?? byDevice.error ?? byBrowser.error ?? resourcesByDevice.error ?? resourcesByBrowser.error;
   if (problem) return <p role="alert">Could not load performance: {problem.message}</p>;
@@ -165,6 +190,7 @@ export function PerformancePage({ scope }: { scope: Scope }): ReactElement {
             <Tile label="Frame time p50" value={all.frameMs ? formatMsValue(all.frameMs.p50) : '—'} />
             <Tile label="Frame time p95" value={all.frameMs ? formatMsValue(all.frameMs.p95) : '—'} />
             <Tile label="FPS p50" value={all.fps ? formatDecimal(all.fps.p50) : '—'} />
+            <Tile label="FPS, slowest 5 %" value={all.fps ? formatDecimal(all.fps.p5) : '—'} />
             <Tile label="Frames" value={formatCount(all.frames)} />
             <Tile label="Long frames" value={formatCount(all.longFrames)} />
             <Tile label="Long-frame share" value={longShare(all)} />
@@ -178,7 +204,10 @@ export function PerformancePage({ scope }: { scope: Scope }): ReactElement {
                 </option>
               ))}
             </select>
-            <span className="hint">p50, p95 and p99 per segment; frame time is each second's median frame, weighted by its frames.</span>
+            <span className="hint">
+              p50, p95 and p99 per segment; frame time is each second&apos;s median frame, weighted by its frames. FPS shows its slow end: p50, p5 and p1 of
+              the seconds.
+            </span>
           </form>
           <div className="grid2">
             <BarChart title={`${frame.label} by device type`} categories={charts.device.categories} series={charts.device.series} format={frame.format} steps={'steps' in frame ? frame.steps : undefined} />
@@ -222,7 +251,7 @@ export function PerformancePage({ scope }: { scope: Scope }): ReactElement {
             <h2>Resources by {splitLabel}</h2>
             <div className="scroll">
               <table aria-label={`Resources by ${splitLabel}`}>
-                <GroupedHead first={splitLabel[0]!.toUpperCase() + splitLabel.slice(1)} plain={['Samples']} metrics={RESOURCE_METRICS.map((m) => m.label)} />
+                <GroupedHead first={splitLabel[0]!.toUpperCase() + splitLabel.slice(1)} plain={['Samples']} metrics={RESOURCE_METRICS.map((m) => ({ name: m.label }))} />
                 <tbody>
                   {(resources.data?.groups ?? []).map((g) => (
                     <tr key={segmentName(g, resourceSplit)}>
@@ -259,7 +288,7 @@ function FrameTable({ title, split, groups }: { title: string; split: Split; gro
           <GroupedHead
             first={split === 'deviceType' ? 'Device type' : 'Browser'}
             plain={['Windows (~1 s)', 'Frames', 'Long frames', 'Long-frame share', 'Draw calls p50']}
-            metrics={metrics.map((m) => `${m.label}${m.key === 'frameMs' ? ' (ms)' : ''}`)}
+            metrics={metrics.map((m) => ({ name: `${m.label}${m.key === 'frameMs' ? ' (ms)' : ''}`, ends: endsOf(m) }))}
           />
           <tbody>
             {groups.map((g) => (
@@ -271,7 +300,7 @@ function FrameTable({ title, split, groups }: { title: string; split: Split; gro
                 <td className="num">{longShare(g)}</td>
                 <td className="num">{g.drawCalls ? formatCount(g.drawCalls.p50) : '—'}</td>
                 {metrics.map((m) => (
-                  <PercentileCells key={m.key} value={g[m.key]} format={formatDecimal} />
+                  <PercentileCells key={m.key} value={g[m.key]} format={formatDecimal} ends={endsOf(m)} />
                 ))}
               </tr>
             ))}
