@@ -35,10 +35,12 @@ describe('soakSetting', () => {
 });
 
 describe('loadBenchConfig', () => {
-  it('does not soak by default and measures raw retention and two collectors', () => {
+  it('does not soak by default and measures raw retention, two collectors and flush sizes', () => {
     const config = loadBenchConfig({}, []);
     expect(config.soakMs).toBeNull();
     expect(config.rawIngest).toBe(true);
     expect(config.twoCollectors).toBe(true);
+    expect(config.flushSizes).toBe(true);
+    expect(loadBenchConfig({ BENCH_FLUSH_SIZES: 'false' }, []).flushSizes).toBe(false);
   });
 });

@@ -33,6 +33,8 @@ export interface BenchConfig {
   rawIngest: boolean;
   /** `BENCH_TWO_COLLECTORS`: also load two collector processes on one PostgreSQL; default true. */
   twoCollectors: boolean;
+  /** `BENCH_FLUSH_SIZES`: also time the write buffer's flushes of 1, 4, 16 and 64 batches on PostgreSQL; default true. */
+  flushSizes: boolean;
   /** `--soak 10m` or `BENCH_SOAK`: steady load on one collector for this long (ms), at most an hour; default none. */
   soakMs: number | null;
   /** `BENCH_SOAK_CONCURRENCY`: requests in flight during the soak; default 16. */
@@ -135,6 +137,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: read
     frameRounds: number(env, 'BENCH_FRAME_ROUNDS', 2, 1, 20, true),
     rawIngest: flag(env, 'BENCH_RAW', true),
     twoCollectors: flag(env, 'BENCH_TWO_COLLECTORS', true),
+    flushSizes: flag(env, 'BENCH_FLUSH_SIZES', true),
     soakMs: soakSetting(argv, env),
     soakConcurrency: number(env, 'BENCH_SOAK_CONCURRENCY', 16, 1, 1024, true),
     soakSampleSeconds: number(env, 'BENCH_SOAK_SAMPLE_SECONDS', 5, 0.5, 600, false),

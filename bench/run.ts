@@ -9,6 +9,7 @@
  *    server, driven by the same load generator in a separate process; every acknowledged event
  *    must be in the database afterwards; the collector with raw session retention on too, the
  *    bytes each mode stores per event, and two collector processes on one PostgreSQL;
+ *    and the write buffer's flushes of 1, 4, 16 and 64 batches timed one at a time;
  * 4. the three.js connector in Chromium: per-frame cost on 1,000 meshes against the same page
  *    without it, wire bytes per event of a recorded demo session, the gzipped single-file build;
  * 5. the R3F connector in Chromium: per-frame cost next to the plain R3F page;
@@ -31,6 +32,7 @@ import { loadBenchConfig, type BenchConfig } from './config.js';
 import { CONTENDER_LABELS } from './contenders.js';
 import { measureDecodeValidate, type DecodeValidateResult } from './decode-validate.js';
 import { runAggregates, type AggregatesResult } from './aggregates.js';
+import { flushSizeRows, runFlushSizes, type FlushSizeRow } from './flush-size.js';
 import { runIngest } from './ingest.js';
 import { rawRetentionRows } from './ingest-modes.js';
 import { describeMultiCollector, multiCollectorRows, runMultiCollector, type MultiCollectorResult } from './multi-collector.js';
@@ -78,7 +80,8 @@ function runBudgetMs(config: BenchConfig): number {
   const connector = config.connector ? 2 * (240_000 + config.frameRounds * 2 * config.frames * 1000) : 0;
   // The aggregates: ingest at most aggMaxSeconds, then every query's rounds at up to 0.5 s a request.
   const aggregates = config.aggEvents > 0 ? 300_000 + config.aggMaxSeconds * 1000 + (config.aggRounds + config.aggWarmupRounds) * 19 * 500 : 0;
-  return 300_000 + connector + aggregates + soak + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
+  const flushSizes = config.flushSizes ? 120_000 : 0;
+  return 300_000 + connector + aggregates + flushSizes + soak + loads * (config.warmupSeconds + config.loadSeconds + 60) * 1000 + timingProcesses * (5 + config.rounds) * 1000;
 }
 
 async function main(config: BenchConfig): Promise<number> {
@@ -145,6 +148,11 @@ async function main(config: BenchConfig): Promise<number> {
       progress: (line) => log(`  ${line}`),
     });
     for (const line of describeMultiCollector(multi, single)) log(`    ${line}`);
+  }
+  let flushSizes: FlushSizeRow[] | null = null;
+  if (config.flushSizes) {
+    log('  one flush of the write buffer at a time, by its size (every batch new, one statement and commit each):');
+    flushSizes = await runFlushSizes({ cleanup, progress: (line) => log(`  ${line}`) });
   }
   log();
 
@@ -220,6 +228,7 @@ async function main(config: BenchConfig): Promise<number> {
     ...ingestRows(ingest),
     ...rawRetentionRows(ingest, wire.msgpackBytesPerEvent),
     ...(multi ? multiCollectorRows(multi, single) : []),
+    ...(flushSizes ? flushSizeRows(flushSizes) : []),
     ...(connector ? connectorRows(connector) : []),
     ...(r3f ? r3fRows(r3f) : []),
     ...replayRows(replay),
@@ -243,6 +252,7 @@ async function main(config: BenchConfig): Promise<number> {
     decodeValidate,
     ingest,
     twoCollectors: multi,
+    flushSizes,
     soak,
     connector,
     replay,
