@@ -24,6 +24,11 @@ export interface StoredCounts {
 export interface PostgresActivity {
   /** Committed transactions in the collector's database. */
   readonly commits: number;
+  /**
+   * Flush statements the write buffer ran (calls of their guard function, counted where the
+   * database tracks function calls: see {@link trackFlushes}); null where it does not.
+   */
+  readonly flushes: number | null;
   /** WAL flushes to disk (fsync) and WAL bytes written, server-wide, from before start to after stop. */
   readonly walSyncs: number;
   readonly walBytes: number;
@@ -48,8 +53,50 @@ export async function createDatabase(serverUrl: string, name: string): Promise<s
   return url.href;
 }
 
-/** What the database holds for the project, and the commits in the database. */
-export type Counted = Omit<StoredCounts, 'acknowledgedEvents' | 'acknowledgedBatches'> & { commits: number };
+/**
+ * Have PostgreSQL count calls of PL/pgSQL functions in the database at `databaseUrl`, for
+ * connections opened from now on: each flush statement calls its guard function once.
+ */
+export async function trackFlushes(databaseUrl: string): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bench: "${name}" is not a plain database name`);
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
+  try {
+    await sql.unsafe(`ALTER DATABASE ${name} SET track_functions = 'pl'`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/**
+ * Flush statements run in the database so far, or null where {@link trackFlushes} did not run.
+ * Backends report their counts as they end their transactions or exit, so a reading right after
+ * the collector stopped can be short for a moment; `atLeast` waits (up to 5 s) for that many.
+ */
+export async function countFlushes(databaseUrl: string, atLeast = 0): Promise<number | null> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
+  try {
+    for (let waited = 0; ; waited += 100) {
+      const flushes = await flushesIn(sql);
+      if (flushes === null || flushes >= atLeast || waited >= 5000) return flushes;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // A new snapshot of the statistics on the next read.
+      await sql`SELECT pg_stat_clear_snapshot()`;
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+async function flushesIn(sql: postgres.Sql): Promise<number | null> {
+  // Each flush statement calls its guard function once (migration 0006).
+  const [guard] = await sql<Array<{ calls: string }>>`
+    SELECT calls::text AS calls FROM pg_stat_user_functions WHERE funcname = 'vantage_all_batches_new'`;
+  return guard ? Number(guard.calls) : null;
+}
+
+/** What the database holds for the project, its commits and flush statements. */
+export type Counted = Omit<StoredCounts, 'acknowledgedEvents' | 'acknowledgedBatches'> & { commits: number; flushes: number | null };
 
 /** Count the project's stored events and batches, the dead letters and the database's commits. */
 export async function countStored(databaseUrl: string, projectId: string): Promise<Counted> {
@@ -64,6 +111,7 @@ export async function countStored(databaseUrl: string, projectId: string): Promi
       SELECT xact_commit::text AS commits FROM pg_stat_database WHERE datname = current_database()`;
     return {
       commits: Number(stats?.commits),
+      flushes: await flushesIn(sql),
       hourlyEvents: Number(hourly?.events),
       ledgerBatches: Number(ledger?.batches),
       ledgerEvents: Number(ledger?.events),

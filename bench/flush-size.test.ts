@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { describeFlushSize, flushSizeRows, type FlushSizeRow } from './flush-size.js';
+import { describe, expect, inject, it } from 'vitest';
+import { describeFlushSize, flushSizeRows, measureFlushSizes, type FlushSizeRow } from './flush-size.js';
 
 const rows: FlushSizeRow[] = [
   { batches: 1, flushes: 100, msPerFlush: 1, wallUsPerEvent: 20, postgresCpuUsPerEvent: 10 },
@@ -26,4 +26,19 @@ describe('flushSizeRows', () => {
     expect(describeFlushSize(rows[1]!)).toContain('4 batches per flush');
     expect(describeFlushSize(rows[1]!)).toContain('PostgreSQL CPU n/a');
   });
+});
+
+describe('measureFlushSizes', () => {
+  it('runs each group of batches as one flush on PostgreSQL, which counts the same flushes', async () => {
+    const lines: string[] = [];
+    // A handful of flushes per size; the function itself throws when a group is not exactly one
+    // flush, when an event is missing, or when PostgreSQL's count of flush statements differs.
+    const rows = await measureFlushSizes(inject('postgresUrl'), { eventsPerSize: 200, database: `vantage_flush_test_${process.pid}`, progress: (l) => lines.push(l) });
+    expect(rows.map((r) => [r.batches, r.flushes])).toEqual([[1, 4], [4, 4], [16, 4], [64, 4]]);
+    for (const r of rows) {
+      expect(r.msPerFlush).toBeGreaterThan(0);
+      expect(r.wallUsPerEvent).toBeCloseTo((r.msPerFlush * 1000) / (r.batches * 50), 6);
+    }
+    expect(lines).toHaveLength(4);
+  }, 120_000);
 });

@@ -19,7 +19,7 @@ import { openStore } from '../collector/src/storage/index.js';
 import { createProject } from '../collector/src/tenants/projects.js';
 import { startPostgres } from '../test/postgres-server.js';
 import type { Cleanup } from './cleanup.js';
-import { createDatabase } from './database-counts.js';
+import { countFlushes, createDatabase, trackFlushes } from './database-counts.js';
 import { postgresCpuMs, postmasterPid } from './postgres-cpu.js';
 import { row, type TableRow } from './report.js';
 import { BATCH_EVENTS, simulateBatches } from './sample.js';
@@ -42,6 +42,8 @@ export interface FlushSizeRow {
 export interface FlushSizeOptions {
   /** Events measured per size (default 64,000: 1,280 flushes of one batch, 20 of 64). */
   eventsPerSize?: number;
+  /** The database created for it (default `vantage_bench_flush`). */
+  database?: string;
   progress(line: string): void;
 }
 
@@ -81,7 +83,10 @@ export function flushSizeRows(rows: readonly FlushSizeRow[]): TableRow[] {
 
 /** Measure every size of {@link FLUSH_SIZES} in a fresh database on the server at `serverUrl`. */
 export async function measureFlushSizes(serverUrl: string, options: FlushSizeOptions): Promise<FlushSizeRow[]> {
-  const databaseUrl = await createDatabase(serverUrl, 'vantage_bench_flush');
+  const databaseUrl = await createDatabase(serverUrl, options.database ?? 'vantage_bench_flush');
+  await trackFlushes(databaseUrl);
+  let expectedFlushes = 0;
+  const rows: FlushSizeRow[] = [];
   // The embedded store's folder is not used when a database URL is given.
   const store = await openStore({ databaseUrl, dataDir: '', maxConnections: 2 });
   try {
@@ -91,7 +96,6 @@ export async function measureFlushSizes(serverUrl: string, options: FlushSizeOpt
     // Every channel on, so the opt-in channels' rollups are part of the flush too.
     const capture = Object.fromEntries(EVENT_TYPES.map((t) => [t, true])) as CaptureFlags;
     const eventsPerSize = options.eventsPerSize ?? 64_000;
-    const rows: FlushSizeRow[] = [];
     let seed = 7_000;
     for (const size of FLUSH_SIZES) {
       const flushes = Math.max(4, Math.round(eventsPerSize / (size * BATCH_EVENTS)));
@@ -103,15 +107,16 @@ export async function measureFlushSizes(serverUrl: string, options: FlushSizeOpt
       const before = buffer.stats();
       const cpuBefore = postgresCpuMs(postmaster);
       const started = process.hrtime.bigint();
-      for (const group of groups.slice(WARMUP_FLUSHES, WARMUP_FLUSHES + flushes)) await writeGroup(buffer, group);
+      for (const group of groups.slice(WARMUP_FLUSHES)) await writeGroup(buffer, group);
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const cpuAfter = postgresCpuMs(postmaster);
       const after = buffer.stats();
       const events = after.events - before.events;
-      const expected = groups.slice(WARMUP_FLUSHES, WARMUP_FLUSHES + flushes).reduce((n, g) => n + g.reduce((m, b) => m + b.events.length, 0), 0);
+      const expected = groups.slice(WARMUP_FLUSHES).reduce((n, g) => n + g.reduce((m, b) => m + b.events.length, 0), 0);
       if (after.flushes - before.flushes !== flushes || events !== expected) {
         throw new Error(`bench: ${size}-batch groups took ${after.flushes - before.flushes} flushes for ${flushes} groups and stored ${events} of ${expected} events`);
       }
+      expectedFlushes += groups.length;
       const row: FlushSizeRow = {
         batches: size,
         flushes,
@@ -122,10 +127,13 @@ export async function measureFlushSizes(serverUrl: string, options: FlushSizeOpt
       options.progress(describeFlushSize(row));
       rows.push(row);
     }
-    return rows;
   } finally {
     await store.close();
   }
+  // PostgreSQL's own count of flush statements: one per group, nothing split or merged.
+  const counted = await countFlushes(databaseUrl, expectedFlushes);
+  if (counted !== expectedFlushes) throw new Error(`bench: PostgreSQL ran ${String(counted)} flush statements for ${expectedFlushes} groups`);
+  return rows;
 }
 
 /** Write a group of batches in one turn of the event loop: the buffer flushes them together. */

@@ -14,7 +14,7 @@ import { startPostgres, type PostgresServer } from '../test/postgres-server.js';
 import { postgresCpuMs, postmasterPid } from './postgres-cpu.js';
 import type { Cleanup } from './cleanup.js';
 import { startCollectorProcess } from './collector-process.js';
-import { countStored, createDatabase, storageProblems, walCounters, type PostgresActivity, type StoredCounts } from './database-counts.js';
+import { countStored, createDatabase, storageProblems, trackFlushes, walCounters, type PostgresActivity, type StoredCounts } from './database-counts.js';
 import { snapshotStoredBytes, storedBytesBetween, type StoredBytes } from './stored-bytes.js';
 import type { CpuUsage } from './cpu-usage.js';
 import { forkBenchModule, type ExitStatus } from './processes.js';
@@ -127,6 +127,7 @@ async function runBare(contentType: string, options: IngestOptions): Promise<Ser
 
 async function runCollector(pg: PostgresServer, database: string, contentType: string, options: IngestOptions, rawRetention = false): Promise<ServerRun> {
   const databaseUrl = await createDatabase(pg.url, database);
+  await trackFlushes(databaseUrl);
   const dataDir = await mkdtemp(join(tmpdir(), 'vantage-bench-collector-'));
   const removeDataDir = options.cleanup.defer('remove the collector data folder', () => rm(dataDir, { recursive: true, force: true }));
   try {
@@ -147,9 +148,9 @@ async function runCollector(pg: PostgresServer, database: string, contentType: s
       await stopCollector();
     }
     const exit = await collector.child.exited;
-    const { commits, ...counts } = await countStored(databaseUrl, collector.projectId);
+    const { commits, flushes, ...counts } = await countStored(databaseUrl, collector.projectId);
     const walAfter = await walCounters(pg.url);
-    const postgresActivity: PostgresActivity = { commits, walSyncs: walAfter.syncs - walBefore.syncs, walBytes: walAfter.bytes - walBefore.bytes,
+    const postgresActivity: PostgresActivity = { commits, flushes, walSyncs: walAfter.syncs - walBefore.syncs, walBytes: walAfter.bytes - walBefore.bytes,
       cpuMs: postgresCpuBefore === null || postgresCpuAfter === null ? null : postgresCpuAfter - postgresCpuBefore,
     };
     const stored: StoredCounts = {
@@ -190,7 +191,7 @@ function describeRun(run: ServerRun): string[] {
   if (run.stored && run.postgres) {
     const p = run.postgres;
     lines.push(
-      `  PostgreSQL: ${p.commits} commits (${(run.stored.ledgerBatches / Math.max(1, p.commits)).toFixed(1)} batches each), ` +
+      `  PostgreSQL: ${p.commits} commits, ${p.flushes === null ? 'flushes not counted' : `${p.flushes} flushes (${(run.stored.ledgerBatches / Math.max(1, p.flushes)).toFixed(1)} batches each)`}, ` +
         `${p.walSyncs} WAL fsyncs, ${(p.walBytes / run.stored.hourlyEvents).toFixed(1)} WAL bytes/event, ` +
         `${p.cpuMs === null ? 'CPU n/a' : `${((p.cpuMs * 1000) / run.stored.acknowledgedEvents).toFixed(2)} µs CPU/event (warm-up included; not the drain)`}`,
     );

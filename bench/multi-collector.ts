@@ -155,7 +155,7 @@ export async function runMultiCollector(options: MultiCollectorOptions): Promise
     }
     const exits = await Promise.all(collectors.map((c) => c.child.exited));
     const first = collectors[0] as CollectorProcess;
-    const { commits: _commits, ...counts } = await countStored(databaseUrl, first.projectId);
+    const { commits: _commits, flushes: _flushes, ...counts } = await countStored(databaseUrl, first.projectId);
     const measured = mergeLoadResults(reports.map((r) => r.measured)) as LoadResult;
     const warmup = mergeLoadResults(reports.map((r) => r.warmup));
     const stored: StoredCounts = {

@@ -198,7 +198,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       await collectorStop();
     }
     const exit = await collector.child.exited;
-    const { commits: _commits, ...counts } = await countStored(databaseUrl, collector.projectId);
+    const { commits: _commits, flushes: _flushes, ...counts } = await countStored(databaseUrl, collector.projectId);
     const stored: StoredCounts = { ...counts, acknowledgedEvents: report.measured.acceptedEvents, acknowledgedBatches: report.measured.ok };
     const verdict = judgeMemory(samples, options.maxGrowthMbPerMin);
     const problems = storageProblems(stored, report);
