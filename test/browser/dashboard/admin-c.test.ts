@@ -333,11 +333,19 @@ describe('an operator of two projects', () => {
     const demoActivity = (await api(c, 'GET', '/api/v1/activity')) as { totals: { sessions: number } };
     await expect.poll(() => tile(page, 'Sessions'), POLL).toBe(demoActivity.totals.sessions.toLocaleString('en'));
     await picker.selectOption({ label: second.name });
+    // Straight after the switch, while the second project's answers load: none of the first
+    // project's scenes (nor its numbers) stay on screen as if they were the second's.
+    const firstScenes = ['glam-velvet-sofa', 'living-room-showcase'];
+    const shownScenes = await page.getByLabel('Scene', { exact: true }).locator('option').allTextContents();
+    expect(shownScenes.filter((s) => firstScenes.includes(s))).toEqual([]);
+    expect(await tile(page, 'Sessions').catch(() => null)).not.toBe(demoActivity.totals.sessions.toLocaleString('en'));
     const secondActivity = (await api({ url: c.url, sk: second.sk }, 'GET', '/api/v1/activity')) as { totals: { sessions: number; events: number } };
     expect(secondActivity.totals.sessions).toBe(second.sessions);
     await expect.poll(() => tile(page, 'Sessions'), POLL).toBe(second.sessions.toLocaleString('en'));
     expect(await tile(page, 'Events')).toBe(secondActivity.totals.events.toLocaleString('en'));
-    expect(await page.getByLabel('Scene', { exact: true }).locator('option').allTextContents()).toEqual(['All scenes', 'showroom']);
+    // Only the second project's scenes, once its list is in (never the first project's meanwhile).
+    const sceneOptions = () => page.getByLabel('Scene', { exact: true }).locator('option').allTextContents();
+    await expect.poll(sceneOptions, POLL).toEqual(['All scenes', 'showroom']);
     await shoot(page, 'second-project');
     // Admin of the second project: key creation and the DLQ (empty: nothing was refused there).
     await go(page, '#/settings');
