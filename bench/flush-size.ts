@@ -144,27 +144,24 @@ async function writeGroup(buffer: ReturnType<typeof createWriteBuffer>, group: r
 
 /** `count` full batches of fresh simulated sessions, as the collector accepts them. */
 function acceptedBatches(count: number, seed: number, projectId: string, capture: CaptureFlags, validators: ReturnType<typeof createWireValidators>): AcceptedBatch[] {
-  const out: AcceptedBatch[] = [];
-  for (let sessions = 50; out.length < count; sessions *= 2) {
-    out.length = 0;
-    for (const wire of simulateBatches(sessions, seed).batches) {
-      const { batch } = validateEvents(wire, { projectId, capture, validators, receivedAt: wire.sentAt, contentType: 'application/msgpack', privacyMode: 'standard' });
-      batch.fold = { deviceType: 'desktop', browser: 'Chrome', voxelMm: 250, visitorHashTtlMs: 86_400_000 };
-      batch.session = {
-        privacyMode: 'standard',
-        visitorHash: createHash('sha256').update(wire.sid).digest('hex'),
-        previousVisitorHash: null,
-        ipHash: null,
-        context: { browser: 'Chrome', os: 'Windows', deviceType: 'desktop' },
-        segment: { deviceType: 'desktop', browser: 'Chrome' },
-        anonymousId: null,
-        userId: null,
-      };
-      out.push(batch);
-      if (out.length === count) break;
-    }
-  }
-  return out;
+  // Enough simulated sessions for `count` full batches (about 20 each), then only those validated.
+  let wires = simulateBatches(50, seed).batches;
+  for (let sessions = 100; wires.length < count; sessions *= 2) wires = simulateBatches(sessions, seed).batches;
+  return wires.slice(0, count).map((wire) => {
+    const { batch } = validateEvents(wire, { projectId, capture, validators, receivedAt: wire.sentAt, contentType: 'application/msgpack', privacyMode: 'standard' });
+    batch.fold = { deviceType: 'desktop', browser: 'Chrome', voxelMm: 250, visitorHashTtlMs: 86_400_000 };
+    batch.session = {
+      privacyMode: 'standard',
+      visitorHash: createHash('sha256').update(wire.sid).digest('hex'),
+      previousVisitorHash: null,
+      ipHash: null,
+      context: { browser: 'Chrome', os: 'Windows', deviceType: 'desktop' },
+      segment: { deviceType: 'desktop', browser: 'Chrome' },
+      anonymousId: null,
+      userId: null,
+    };
+    return batch;
+  });
 }
 
 export function describeFlushSize(row: FlushSizeRow): string {

@@ -50,11 +50,11 @@ const LOW_END: Ends = [
 
 /** The frame metrics a chart can show. */
 export const FRAME_METRICS = [
-  { key: 'frameMs', label: 'Frame time', format: formatMsValue },
+  { key: 'frameMs', label: 'Frame time', format: formatMsValue, ends: HIGH_END },
   { key: 'fps', label: 'FPS', format: formatDecimal, ends: LOW_END },
-  { key: 'drawCalls', label: 'Draw calls', format: formatCount, steps: WHOLE_STEPS },
-  { key: 'triangles', label: 'Triangles', format: formatCount, steps: WHOLE_STEPS },
-] as const satisfies ReadonlyArray<{ key: keyof PerformanceGroup; label: string; format(v: number): string; steps?: number[]; ends?: Ends }>;
+  { key: 'drawCalls', label: 'Draw calls', format: formatCount, steps: WHOLE_STEPS, ends: HIGH_END },
+  { key: 'triangles', label: 'Triangles', format: formatCount, steps: WHOLE_STEPS, ends: HIGH_END },
+] as const satisfies ReadonlyArray<{ key: keyof PerformanceGroup; label: string; format(v: number): string; steps?: number[]; ends: Ends }>;
 type FrameMetric = (typeof FRAME_METRICS)[number]['key'];
 
 /** The resource metrics. */
@@ -66,20 +66,14 @@ export const RESOURCE_METRICS = [
 ] as const satisfies ReadonlyArray<{ key: keyof ResourceGroup; label: string; format(v: number): string; steps?: number[] }>;
 type ResourceMetric = (typeof RESOURCE_METRICS)[number]['key'];
 
-
 /** A segment's name: the device type or browser, "Unknown" when the collector could not tell (or privacy mode kept none). */
 function segmentName(g: { deviceType: string | null; browser: string | null }, split: Split): string {
   return (split === 'deviceType' ? g.deviceType : g.browser) ?? 'Unknown';
 }
 
-/** The percentile keys a metric shows: its `ends`, else p50/p95/p99. */
-function endsOf(metric: object): Ends {
-  return 'ends' in metric ? (metric.ends as Ends) : HIGH_END;
-}
-
-/** A percentile of `value`, when it has it. */
-function percentileOf(value: Percentiles | null, key: PercentileKey): number | null {
-  return (value as Partial<Record<PercentileKey, number>> | null)?.[key] ?? null;
+/** A percentile of `value`, when it has it (p5 and p1 only where low is bad). */
+function percentileOf(value: Partial<Record<PercentileKey, number>> | null, key: PercentileKey): number | null {
+  return value?.[key] ?? null;
 }
 
 /** The series of `pick` over `groups`: p50/p95/p99, or the metric's own `ends`. */
@@ -117,14 +111,14 @@ function GroupedHead({ first, plain, metrics }: { first: string; plain: string[]
           </th>
         ))}
         {metrics.map((m) => (
-          <th key={m.name} scope="colgroup" colSpan={endsOf(m).length} className="group-head">
+          <th key={m.name} scope="colgroup" colSpan={(m.ends ?? HIGH_END).length} className="group-head">
             {m.name}
           </th>
         ))}
       </tr>
       <tr>
         {metrics.flatMap((m) =>
-          endsOf(m).map((p) => (
+          (m.ends ?? HIGH_END).map((p) => (
             <th key={`${m.name}-${p.key}`} scope="col" className="num" aria-label={`${m.name} ${p.key}`}>
               {p.key}
             </th>
@@ -152,7 +146,7 @@ export function PerformancePage({ scope }: { scope: Scope }): ReactElement {
 
   const frame = FRAME_METRICS.find((m) => m.key === frameMetric) ?? FRAME_METRICS[0];
   const resource = RESOURCE_METRICS.find((m) => m.key === resourceMetric) ?? RESOURCE_METRICS[0];
-  const frameEnds = endsOf(frame);
+  const frameEnds = frame.ends;
   const charts = useMemo(() => {
     const bySplit = (groups: readonly PerformanceGroup[], split: Split) => ({
       categories: groups.map((g) => segmentName(g, split)),
@@ -288,7 +282,7 @@ function FrameTable({ title, split, groups }: { title: string; split: Split; gro
           <GroupedHead
             first={split === 'deviceType' ? 'Device type' : 'Browser'}
             plain={['Windows (~1 s)', 'Frames', 'Long frames', 'Long-frame share', 'Draw calls p50']}
-            metrics={metrics.map((m) => ({ name: `${m.label}${m.key === 'frameMs' ? ' (ms)' : ''}`, ends: endsOf(m) }))}
+            metrics={metrics.map((m) => ({ name: `${m.label}${m.key === 'frameMs' ? ' (ms)' : ''}`, ends: m.ends }))}
           />
           <tbody>
             {groups.map((g) => (
@@ -300,7 +294,7 @@ function FrameTable({ title, split, groups }: { title: string; split: Split; gro
                 <td className="num">{longShare(g)}</td>
                 <td className="num">{g.drawCalls ? formatCount(g.drawCalls.p50) : '—'}</td>
                 {metrics.map((m) => (
-                  <PercentileCells key={m.key} value={g[m.key]} format={formatDecimal} ends={endsOf(m)} />
+                  <PercentileCells key={m.key} value={g[m.key]} format={formatDecimal} ends={m.ends} />
                 ))}
               </tr>
             ))}
