@@ -25,4 +25,4 @@ USER node
 EXPOSE 7315
 VOLUME ["/data"]
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "collector/dist/cli.js", "serve"]
+CMD ["node", "--max-semi-space-size=64", "collector/dist/cli.js", "serve"]

@@ -1,9 +1,10 @@
 /**
- * The collector under test: `node collector/dist/cli.js serve` in a child process on PostgreSQL,
- * as an operator runs it. It listens on a free port (`PORT=0`: the collector prints the address
+ * The collector under test: `node --max-semi-space-size=64 collector/dist/cli.js serve` in a child
+ * process on PostgreSQL, as `npm start` and the Docker image run it. It listens on a free port (`PORT=0`: the collector prints the address
  * it got) and, on its first start on the fresh database, prints the demo project's keys once.
  */
 import { join } from 'node:path';
+import { COLLECTOR_NODE_FLAGS } from '@vantage/collector';
 import { REPO_ROOT, spawnChild, type BenchChild } from './processes.js';
 
 /** A started collector and what it printed. */
@@ -71,7 +72,8 @@ export async function startCollectorProcess(options: CollectorOptions): Promise<
   for (const name of COLLECTOR_VARIABLES) delete env[name];
   Object.assign(env, { DATABASE_URL: options.databaseUrl, VANTAGE_DATA_DIR: options.dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...BENCH_RATE_LIMITS, ...options.env });
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
-  const child = spawnChild('collector', process.execPath, [...profile, join(REPO_ROOT, 'collector/dist/cli.js'), 'serve'], env);
+  // The flags `npm start` and the Docker image use (see COLLECTOR_NODE_FLAGS).
+  const child = spawnChild('collector', process.execPath, [...COLLECTOR_NODE_FLAGS, ...profile, join(REPO_ROOT, 'collector/dist/cli.js'), 'serve'], env);
   try {
     const url = captured(await child.waitForLine(/^Vantage collector on (http:\/\/127\.0\.0\.1:\d+) /, START_TIMEOUT_MS));
     if (options.joining) return { child, url, ...options.joining };

@@ -35,12 +35,15 @@ describe('soakSetting', () => {
 });
 
 describe('loadBenchConfig', () => {
-  it('does not soak by default and measures raw retention, two collectors and flush sizes', () => {
+  it('does not soak by default and measures raw retention, two collectors, flush sizes and a saturation load', () => {
     const config = loadBenchConfig({}, []);
     expect(config.soakMs).toBeNull();
     expect(config.rawIngest).toBe(true);
     expect(config.twoCollectors).toBe(true);
     expect(config.flushSizes).toBe(true);
     expect(loadBenchConfig({ BENCH_FLUSH_SIZES: 'false' }, []).flushSizes).toBe(false);
+    expect(config.saturationConcurrency).toBe(512);
+    expect(loadBenchConfig({ BENCH_SATURATION_CONCURRENCY: '0' }, []).saturationConcurrency).toBe(0);
+    expect(() => loadBenchConfig({ BENCH_SATURATION_CONCURRENCY: '-1' }, [])).toThrow(/BENCH_SATURATION_CONCURRENCY/);
   });
 });

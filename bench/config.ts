@@ -11,6 +11,12 @@ export interface BenchConfig {
   warmupSeconds: number;
   /** `BENCH_CONCURRENCY`: requests in flight from the load generator; default 48. */
   concurrency: number;
+  /**
+   * `BENCH_SATURATION_CONCURRENCY`: requests in flight of a second msgpack run of both servers,
+   * enough to keep the collector's thread busy; default 512; 0 (or not above
+   * `BENCH_CONCURRENCY`) skips it.
+   */
+  saturationConcurrency: number;
   /** `BENCH_SESSIONS`: simulated sessions behind every sample; default 200. */
   sessions: number;
   /** `BENCH_ROUNDS`: timed rounds of a decoder or validator per process; default 4. */
@@ -126,6 +132,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: read
     loadSeconds: number(env, 'BENCH_SECONDS', 10, 0.5, 600, false),
     warmupSeconds: number(env, 'BENCH_WARMUP_SECONDS', 2, 0, 60, false),
     concurrency: number(env, 'BENCH_CONCURRENCY', 48, 1, 1024, true),
+    saturationConcurrency: number(env, 'BENCH_SATURATION_CONCURRENCY', 512, 0, 4096, true),
     sessions: number(env, 'BENCH_SESSIONS', 200, 5, 20_000, true),
     rounds: number(env, 'BENCH_ROUNDS', 4, 1, 101, true),
     passes: number(env, 'BENCH_PASSES', 5, 1, 20, true),

@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { COLLECTOR_NODE_FLAGS } from '@vantage/collector';
 import type { LoadResult } from '@vantage/fixtures';
 import type { WireBatch } from '@vantage/sdk-core/schema';
 import { startPostgres, type PostgresServer } from '../test/postgres-server.js';
@@ -28,6 +29,8 @@ export type ServerKind = 'vantage' | 'bare';
 export interface ServerRun {
   readonly server: ServerKind;
   readonly contentType: string;
+  /** Requests the load generator kept in flight. */
+  readonly concurrency: number;
   readonly warmup: LoadResult | null;
   readonly measured: LoadResult;
   /** 2xx answers per second of the measured run. */
@@ -53,6 +56,12 @@ export interface IngestOptions {
   readonly batches: readonly WireBatch[];
   readonly contentTypes: readonly string[];
   readonly concurrency: number;
+  /**
+   * Also load both servers with this many requests in flight (msgpack, raw retention off) when
+   * it is above `concurrency`: enough that the collector's thread, not the load generator's
+   * window, sets its rate. 0 skips it.
+   */
+  readonly saturationConcurrency?: number;
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly cpuProfileDir?: string | undefined;
@@ -98,11 +107,12 @@ function requestProblems(report: LoadReport): string[] {
   return problems;
 }
 
-function runOf(server: ServerKind, contentType: string, report: LoadReport, extra: Partial<ServerRun> = {}): ServerRun {
+function runOf(server: ServerKind, contentType: string, concurrency: number, report: LoadReport, extra: Partial<ServerRun> = {}): ServerRun {
   const m = report.measured;
   return {
     server,
     contentType,
+    concurrency,
     warmup: report.warmup,
     measured: m,
     requestsPerSecond: m.elapsedMs > 0 ? (m.ok * 1000) / m.elapsedMs : 0,
@@ -114,12 +124,13 @@ function runOf(server: ServerKind, contentType: string, report: LoadReport, extr
 }
 
 async function runBare(contentType: string, options: IngestOptions): Promise<ServerRun> {
-  const server = forkBenchModule('bare server', './bare-server.ts');
+  // The collector's Node flags, so both servers run on the same heap settings.
+  const server = forkBenchModule('bare server', './bare-server.ts', process.env, COLLECTOR_NODE_FLAGS);
   const stopServer = options.cleanup.defer('stop the bare server', () => server.stop(5_000));
   try {
     const { port } = unwrapAnswer(server.name, await server.ask<WorkerAnswer<BareServerReady>>({}, 30_000));
     const report = await drive(`http://127.0.0.1:${port}`, 'pk_bare_baseline', server.pid, contentType, options);
-    return runOf('bare', contentType, report);
+    return runOf('bare', contentType, options.concurrency, report);
   } finally {
     await stopServer();
   }
@@ -159,7 +170,7 @@ async function runCollector(pg: PostgresServer, database: string, contentType: s
       acknowledgedBatches: (report.warmup?.ok ?? 0) + report.measured.ok,
     };
     const storedBytes = storedBytesBetween(bytesBefore, await snapshotStoredBytes(databaseUrl), counts.hourlyEvents);
-    const run = runOf('vantage', contentType, report, { rawRetention, stored, storedBytes, postgres: postgresActivity, exit, serverLog: [...collector.child.stderr] });
+    const run = runOf('vantage', contentType, options.concurrency, report, { rawRetention, stored, storedBytes, postgres: postgresActivity, exit, serverLog: [...collector.child.stderr] });
     const problems = [...run.problems, ...storageProblems(stored, report)];
     if (exit.code !== 0) problems.push(`the collector exited with ${exit.signal ?? `code ${exit.code}`} after SIGTERM`);
     return { ...run, problems };
@@ -204,8 +215,16 @@ function describeRun(run: ServerRun): string[] {
   return lines;
 }
 
+/** What {@link runIngest} measured. */
+export interface IngestResult {
+  /** Every body type on both servers at `concurrency` (and raw retention on, when asked). */
+  readonly runs: ServerRun[];
+  /** Both servers at `saturationConcurrency`, msgpack bodies; null when not asked for. */
+  readonly saturation: { readonly bare: ServerRun; readonly vantage: ServerRun } | null;
+}
+
 /** Start PostgreSQL, run every body type against both servers, stop PostgreSQL. */
-export async function runIngest(options: IngestOptions): Promise<ServerRun[]> {
+export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   options.progress('starting PostgreSQL (initdb in a temporary folder)');
   const pg = await startPostgres();
   const stopPostgres = options.cleanup.defer('stop PostgreSQL', () => pg.stop());
@@ -226,7 +245,19 @@ export async function runIngest(options: IngestOptions): Promise<ServerRun[]> {
         runs.push(raw);
       }
     }
-    return runs;
+    const saturationConcurrency = options.saturationConcurrency ?? 0;
+    let saturation: IngestResult['saturation'] = null;
+    const contentType = options.contentTypes[0];
+    if (saturationConcurrency > options.concurrency && contentType !== undefined) {
+      const heavy: IngestOptions = { ...options, concurrency: saturationConcurrency };
+      options.progress(`msgpack bodies, concurrency ${saturationConcurrency} (the collector's thread busy), ${options.warmupMs / 1000} s warm-up + ${options.durationMs / 1000} s:`);
+      const bare = await runBare(contentType, heavy);
+      for (const line of describeRun(bare)) options.progress(`  ${line}`);
+      const vantage = await runCollector(pg, 'vantage_bench_saturation', contentType, heavy);
+      for (const line of describeRun(vantage)) options.progress(`  ${line}`);
+      saturation = { bare, vantage };
+    }
+    return { runs, saturation };
   } finally {
     await stopPostgres();
   }

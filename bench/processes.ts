@@ -133,11 +133,11 @@ export function spawnChild(name: string, command: string, args: readonly string[
 }
 
 /** Fork a TypeScript module of `bench/` under tsx with an IPC channel (structured clone). */
-export function forkBenchModule(name: string, file: string, env: NodeJS.ProcessEnv = process.env): BenchChild {
+export function forkBenchModule(name: string, file: string, env: NodeJS.ProcessEnv = process.env, nodeFlags: readonly string[] = []): BenchChild {
   const modulePath = fileURLToPath(new URL(file, import.meta.url));
   return track(
     name,
-    fork(modulePath, [], { cwd: REPO_ROOT, env, execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }),
+    fork(modulePath, [], { cwd: REPO_ROOT, env, execArgv: [...nodeFlags, '--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }),
   );
 }
 

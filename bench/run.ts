@@ -41,7 +41,7 @@ import { killAllChildren } from './processes.js';
 import { measureConnector, type ConnectorBenchResult } from './connector.js';
 import { measureReplay } from './replay.js';
 import { measureR3f, type R3fBenchResult } from './r3f.js';
-import { aggregateRows, connectorRows, decodeValidateRows, describeMachine, ingestRows, markdownTable, r3fRows, replayRows, tableCaption, wireSizeRows } from './report.js';
+import { aggregateRows, connectorRows, decodeValidateRows, describeMachine, ingestRows, saturationRows, markdownTable, r3fRows, replayRows, tableCaption, wireSizeRows } from './report.js';
 import { BATCH_EVENTS, simulateBatches } from './sample.js';
 import { ratio } from './stats.js';
 import { CONTENDER_NAMES } from './worker-protocol.js';
@@ -124,10 +124,11 @@ async function main(config: BenchConfig): Promise<number> {
   log();
 
   log('3. Ingest on PostgreSQL');
-  const ingest = await runIngest({
+  const { runs: ingest, saturation } = await runIngest({
     batches: sample.batches,
     contentTypes: config.jsonIngest ? [MSGPACK_CONTENT_TYPE, JSON_CONTENT_TYPE] : [MSGPACK_CONTENT_TYPE],
     concurrency: config.concurrency,
+    saturationConcurrency: config.saturationConcurrency,
     warmupMs: config.warmupSeconds * 1000,
     durationMs: config.loadSeconds * 1000,
     cpuProfileDir: config.cpuProfileDir,
@@ -208,15 +209,16 @@ async function main(config: BenchConfig): Promise<number> {
     log();
   }
 
-  const runName = (run: (typeof ingest)[number]) => `${run.server}${run.rawRetention ? ' raw' : ''} ${run.contentType}`;
+  const runName = (run: (typeof ingest)[number]) => `${run.server}${run.rawRetention ? ' raw' : ''} ${run.contentType}, ${run.concurrency} in flight`;
+  const allIngest = saturation ? [...ingest, saturation.bare, saturation.vantage] : ingest;
   const problems = [
-    ...ingest.flatMap((run) => run.problems.map((p) => `${runName(run)}: ${p}`)),
+    ...allIngest.flatMap((run) => run.problems.map((p) => `${runName(run)}: ${p}`)),
     ...(multi?.problems.map((p) => `two collectors: ${p}`) ?? []),
     ...(aggregates?.problems.map((p) => `aggregates: ${p}`) ?? []),
     ...(soak?.problems.map((p) => `soak: ${p}`) ?? []),
   ];
   const serverLog = [
-    ...ingest.flatMap((run) => run.serverLog.map((line) => `${runName(run)}: ${line}`)),
+    ...allIngest.flatMap((run) => run.serverLog.map((line) => `${runName(run)}: ${line}`)),
     ...(multi?.serverLog.map((line) => `two collectors: ${line}`) ?? []),
     ...(aggregates?.serverLog.map((line) => `aggregates: ${line}`) ?? []),
     ...(soak?.serverLog.map((line) => `soak: ${line}`) ?? []),
@@ -226,6 +228,7 @@ async function main(config: BenchConfig): Promise<number> {
     ...wireSizeRows(wire),
     ...decodeValidateRows(decodeValidate),
     ...ingestRows(ingest),
+    ...(saturation ? saturationRows(ingest, saturation) : []),
     ...rawRetentionRows(ingest, wire.msgpackBytesPerEvent),
     ...(multi ? multiCollectorRows(multi, single) : []),
     ...(flushSizes ? flushSizeRows(flushSizes) : []),
@@ -251,6 +254,7 @@ async function main(config: BenchConfig): Promise<number> {
     wireSize: wire,
     decodeValidate,
     ingest,
+    ingestSaturation: saturation,
     twoCollectors: multi,
     flushSizes,
     soak,

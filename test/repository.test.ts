@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../collector/src/config.js';
+import { COLLECTOR_NODE_FLAGS } from '../collector/src/node-flags.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -101,7 +102,8 @@ describe('Dockerfile', () => {
     const { workspaces } = JSON.parse(await read('package.json')) as { workspaces: string[] };
     for (const workspace of workspaces) expect(dockerfile).toContain(`COPY ${workspace}/package.json ${workspace}/`);
     expect(dockerfile.indexOf('RUN npm ci')).toBeGreaterThan(dockerfile.lastIndexOf('/package.json'));
-    expect(dockerfile).toMatch(/CMD \["node", "collector\/dist\/cli\.js", "serve"\]/);
+    const flags = COLLECTOR_NODE_FLAGS.map((flag) => `"${flag}", `).join('');
+    expect(dockerfile).toContain(`CMD ["node", ${flags}"collector/dist/cli.js", "serve"]`);
     const { bin } = JSON.parse(await read('collector/package.json')) as { bin: Record<string, string> };
     expect(bin.vantage).toBe('./dist/cli.js');
   });
@@ -121,7 +123,7 @@ describe('README', () => {
     const { scripts } = JSON.parse(await read('package.json')) as { scripts: Record<string, string> };
     expect(readme).toContain('npm install && npm start');
     expect(readme).toContain('npm test');
-    expect(scripts.start).toContain('cli.js serve');
+    expect(scripts.start).toContain(`&& node ${COLLECTOR_NODE_FLAGS.join(' ')} collector/dist/cli.js serve`);
     const ci = await read('.ci/run');
     expect(ci.trim().split('\n').at(-1)).toBe('npm test');
   });

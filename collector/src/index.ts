@@ -23,3 +23,4 @@ export { parseSubject, subjectHash, SUBJECT_KINDS, type Subject, type SubjectKin
 export { createToken, parseToken, hashToken, type KeyKind } from './tenants/tokens.js';
 export { createLogger, type Logger } from './log.js';
 export { runRetention, startRetentionJob, type RetentionOptions, type RetentionReport, type RetentionJob, type RetentionJobOptions } from './retention/index.js';
+export { COLLECTOR_NODE_FLAGS } from './node-flags.js';
