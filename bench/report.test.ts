@@ -68,6 +68,16 @@ describe('saturationRows', () => {
     expect(goal?.met).toBe(false);
   });
 
+  it('takes the bare server\'s best over all its runs, the repeated one included', () => {
+    const rows = saturationRows(standard, {
+      bare: saturatedRun('bare', 600_000, 5_000),
+      vantage: saturatedRun('vantage', 360_000, 8_000, { acknowledged: 1, hourly: 1 }),
+      bareAgain: saturatedRun('bare', 800_000, 5_000, undefined, 48),
+    });
+    expect(rows.at(-1)?.ratio).toBeCloseTo(360 / 800, 10);
+    expect(rows.at(-1)?.met).toBe(false);
+  });
+
   it('marks the goal met only when the best rates reach half, and a lost event fails the count', () => {
     const rows = saturationRows(standard, { bare: saturatedRun('bare', 600_000, 5_000), vantage: saturatedRun('vantage', 350_000, 8_000, { acknowledged: 10, hourly: 9 }) });
     expect(rows.at(-1)?.met).toBe(true);

@@ -210,7 +210,7 @@ async function main(config: BenchConfig): Promise<number> {
   }
 
   const runName = (run: (typeof ingest)[number]) => `${run.server}${run.rawRetention ? ' raw' : ''} ${run.contentType}, ${run.concurrency} in flight`;
-  const allIngest = saturation ? [...ingest, saturation.bare, saturation.vantage] : ingest;
+  const allIngest = saturation ? [...ingest, saturation.bare, saturation.vantage, saturation.bareAgain] : ingest;
   const problems = [
     ...allIngest.flatMap((run) => run.problems.map((p) => `${runName(run)}: ${p}`)),
     ...(multi?.problems.map((p) => `two collectors: ${p}`) ?? []),
