@@ -1,7 +1,8 @@
 /**
  * The collector under test: `node --max-semi-space-size=64 collector/dist/cli.js serve` in a child
- * process on PostgreSQL, as `npm start` and the Docker image run it. It listens on a free port (`PORT=0`: the collector prints the address
- * it got) and, on its first start on the fresh database, prints the demo project's keys once.
+ * process on PostgreSQL, as `npm start` and the Docker image run it. It listens on a free port
+ * (`PORT=0`: the collector prints the address it got) and, on its first start on the fresh
+ * database, prints the demo project's keys once.
  */
 import { join } from 'node:path';
 import { COLLECTOR_NODE_FLAGS } from '@vantage/collector';

@@ -111,6 +111,9 @@ describe('sdk-core client delivery (Chromium → real collector)', () => {
     expect(await fixture.suite.collector.eventCounts(scene)).toEqual({ session_start: 1, custom: 100 });
     const stored = await ledger(scene);
     expect(stored).toEqual({ rows: stored.distinct, distinct: stored.rows, events: 101 });
+    // The store comes before the answer: the client counts an event sent once the 202 has passed
+    // the proxy and reached the page, a moment after the collector committed it.
+    await expect.poll(async () => tab.page.evaluate(() => window.vantageTest.client?.stats.sentEvents), { timeout: 10_000 }).toBe(101);
 
     const batches = collectPosts(wire.requests).map((post) => ({ post, batch: batchOf(post) }));
     const first = batches[0];
