@@ -10,3 +10,12 @@
  * with 64 MB. The young generation can then take up to 3 × 64 MB more memory under that load.
  */
 export const COLLECTOR_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+
+/**
+ * Those of {@link COLLECTOR_NODE_FLAGS} this process was started without: a flag counts as given
+ * when its name (the part before `=`) is among `execArgv` or in `NODE_OPTIONS`, whatever its value.
+ */
+export function missingNodeFlags(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): string[] {
+  const given = new Set([...execArgv, ...nodeOptions.split(/\s+/)].map((arg) => arg.split('=')[0]));
+  return COLLECTOR_NODE_FLAGS.filter((flag) => !given.has(flag.split('=')[0]));
+}

@@ -13,6 +13,7 @@ import { createWriteBuffer } from './ingest/write-buffer.js';
 import { createLimits } from './limits/index.js';
 import { createLiveHub } from './live/hub.js';
 import { createLogger, type Logger } from './log.js';
+import { missingNodeFlags } from './node-flags.js';
 import { createVisitorPipeline } from './privacy/visitor.js';
 import { startRetentionJob, type RetentionJob } from './retention/job.js';
 import { openStore } from './storage/index.js';
@@ -123,6 +124,10 @@ export async function startCollector(config: Config, options: StartOptions = {})
   const address = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   log.info({ url, store: store.kind }, 'collector listening');
+  const missingFlags = store.kind === 'postgres' ? missingNodeFlags() : [];
+  if (missingFlags.length > 0) {
+    log.info({ missing: missingFlags }, `node was started without ${missingFlags.join(' ')}: under heavy ingest garbage collection costs more CPU (README, Configuration: NODE_OPTIONS=${missingFlags.join(' ')})`);
+  }
   const demoUrl = (await hasDemoPage(store)) ? `${url}/demo` : null;
   const retention = startRetentionJob({ store, config, log });
 
