@@ -215,12 +215,17 @@ function describeRun(run: ServerRun): string[] {
   return lines;
 }
 
+/** `json` or `msgpack`, for progress lines and database names. */
+function bodyLabel(contentType: string): string {
+  return contentType.includes('json') ? 'json' : 'msgpack';
+}
+
 /** What {@link runIngest} measured. */
 export interface IngestResult {
   /** Every body type on both servers at `concurrency` (and raw retention on, when asked). */
   readonly runs: ServerRun[];
   /**
-   * Both servers at `saturationConcurrency`, msgpack bodies, then the bare server once more at
+   * Both servers at `saturationConcurrency`, the first body type, then the bare server once more at
    * `concurrency` (`bareAgain`: its rate varies by a third from run to run on a shared machine,
    * and the goal is judged on its best); null when not asked for.
    */
@@ -235,7 +240,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   try {
     const runs: ServerRun[] = [];
     for (const contentType of options.contentTypes) {
-      const label = contentType.includes('json') ? 'json' : 'msgpack';
+      const label = bodyLabel(contentType);
       options.progress(`${label} bodies, concurrency ${options.concurrency}, ${options.warmupMs / 1000} s warm-up + ${options.durationMs / 1000} s:`);
       const bare = await runBare(contentType, options);
       for (const line of describeRun(bare)) options.progress(`  ${line}`);
@@ -254,12 +259,12 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     const contentType = options.contentTypes[0];
     if (saturationConcurrency > options.concurrency && contentType !== undefined) {
       const heavy: IngestOptions = { ...options, concurrency: saturationConcurrency };
-      options.progress(`msgpack bodies, concurrency ${saturationConcurrency} (the collector's thread busy), ${options.warmupMs / 1000} s warm-up + ${options.durationMs / 1000} s:`);
+      options.progress(`${bodyLabel(contentType)} bodies, concurrency ${saturationConcurrency} (the collector's thread busy), ${options.warmupMs / 1000} s warm-up + ${options.durationMs / 1000} s:`);
       const bare = await runBare(contentType, heavy);
       for (const line of describeRun(bare)) options.progress(`  ${line}`);
       const vantage = await runCollector(pg, 'vantage_bench_saturation', contentType, heavy);
       for (const line of describeRun(vantage)) options.progress(`  ${line}`);
-      options.progress(`msgpack bodies, concurrency ${options.concurrency} again, the bare server only:`);
+      options.progress(`${bodyLabel(contentType)} bodies, concurrency ${options.concurrency} again, the bare server only:`);
       const bareAgain = await runBare(contentType, options);
       for (const line of describeRun(bareAgain)) options.progress(`  ${line}`);
       saturation = { bare, vantage, bareAgain };

@@ -47,9 +47,11 @@ function saturatedRun(server: ServerRun['server'], eventsPerSecond: number, serv
 describe('saturationRows', () => {
   // At 48 in flight: the bare server 700k events/s, the collector 170k.
   const standard = [saturatedRun('bare', 700_000, 5_000, undefined, 48), saturatedRun('vantage', 170_000, 6_000, { acknowledged: 1, hourly: 1 }, 48)];
+  // The bare server's third run, slower than its first here.
+  const bareAgain = saturatedRun('bare', 650_000, 5_000, undefined, 48);
 
   it('compares both servers under the saturation load, and judges the goal on each one\'s best rate under either load', () => {
-    const rows = saturationRows(standard, { bare: saturatedRun('bare', 600_000, 5_000), vantage: saturatedRun('vantage', 300_000, 8_000, { acknowledged: 3_000_000, hourly: 3_000_000 }) });
+    const rows = saturationRows(standard, { bare: saturatedRun('bare', 600_000, 5_000), vantage: saturatedRun('vantage', 300_000, 8_000, { acknowledged: 3_000_000, hourly: 3_000_000 }), bareAgain });
     const rate = rows[0];
     expect(rate?.measure).toBe('ingest msgpack, 512 in flight, events/s (collector on PostgreSQL)');
     expect(rate?.baselineLabel).toBe('bare node:http + decode, 512 in flight');
@@ -79,7 +81,7 @@ describe('saturationRows', () => {
   });
 
   it('marks the goal met only when the best rates reach half, and a lost event fails the count', () => {
-    const rows = saturationRows(standard, { bare: saturatedRun('bare', 600_000, 5_000), vantage: saturatedRun('vantage', 350_000, 8_000, { acknowledged: 10, hourly: 9 }) });
+    const rows = saturationRows(standard, { bare: saturatedRun('bare', 600_000, 5_000), vantage: saturatedRun('vantage', 350_000, 8_000, { acknowledged: 10, hourly: 9 }), bareAgain });
     expect(rows.at(-1)?.met).toBe(true);
     expect(rows.find((r) => r.measure.includes('stored / acknowledged'))?.met).toBe(false);
   });

@@ -8,7 +8,7 @@ import { BUNDLE_GOAL_BYTES, DEMO_WIRE_GOAL_BYTES, FRAME_COST_GOAL_MS, type Conne
 import { SEEK_GOAL_MS, type ReplayBenchResult } from './replay.js';
 import type { R3fBenchResult } from './r3f.js';
 import type { DecodeValidateResult } from './decode-validate.js';
-import { serverCpuPerEventUs, type ServerRun } from './ingest.js';
+import { serverCpuPerEventUs, type IngestResult, type ServerRun } from './ingest.js';
 import { ratio } from './stats.js';
 import { COMPETITOR_JSON_BYTES_PER_EVENT, MSGPACK_GOAL_BYTES_PER_EVENT, type WireSizeResult } from './wire-size.js';
 
@@ -127,7 +127,7 @@ export function ingestRows(runs: readonly ServerRun[]): TableRow[] {
  * bare server's best of all its runs (`standard`: the msgpack runs at the usual load; `bareAgain`:
  * the bare server once more at that load).
  */
-export function saturationRows(standard: readonly ServerRun[], saturation: { readonly bare: ServerRun; readonly vantage: ServerRun; readonly bareAgain?: ServerRun }): TableRow[] {
+export function saturationRows(standard: readonly ServerRun[], saturation: NonNullable<IngestResult['saturation']>): TableRow[] {
   const { bare, vantage: ours } = saturation;
   const base = `bare node:http + decode, ${bare.concurrency} in flight`;
   const label = `ingest msgpack, ${ours.concurrency} in flight`;
@@ -145,7 +145,7 @@ export function saturationRows(standard: readonly ServerRun[], saturation: { rea
   }
   const same = (r: ServerRun, server: ServerRun['server']) => r.server === server && !r.rawRetention && r.contentType === ours.contentType;
   const ourRuns = [ours, ...standard.filter((r) => same(r, 'vantage'))];
-  const bareRuns = [bare, ...standard.filter((r) => same(r, 'bare')), ...(saturation.bareAgain ? [saturation.bareAgain] : [])];
+  const bareRuns = [bare, ...standard.filter((r) => same(r, 'bare')), saturation.bareAgain];
   const best = (runs: readonly ServerRun[]) => runs.reduce((a, b) => (b.measured.eventsPerSecond > a.measured.eventsPerSecond ? b : a));
   const ourBest = best(ourRuns);
   const bareBest = best(bareRuns);
