@@ -34,11 +34,12 @@ describe('aggregateQueries', () => {
     expect(new Set(queries.map((q) => q.label)).size).toBe(queries.length);
   });
 
-  it('times a heatmap of each kind, each groupBy, and the saved funnel, in the default window', () => {
+  it('times a heatmap of each kind, each groupBy, series per day and per hour, and the saved funnel, in the default window', () => {
     const paths = queries.map((q) => q.path);
     for (const kind of ['click', 'gaze', 'camera']) expect(paths).toContain(`/api/v1/heatmaps/${kind}?scene=glam-velvet-sofa`);
     for (const groupBy of ['deviceType', 'browser']) expect(paths.some((p) => p.startsWith('/api/v1/performance') && p.includes(`groupBy=${groupBy}`))).toBe(true);
     expect(paths.some((p) => p.startsWith('/api/v1/performance') && !p.includes('groupBy'))).toBe(true);
+    for (const interval of ['day', 'hour']) expect(paths.some((p) => p.startsWith('/api/v1/performance') && p.includes(`interval=${interval}`))).toBe(true);
     expect(paths).toContain('/api/v1/funnels/f-1');
     expect(paths.some((p) => /[?&](from|to)=/.test(p))).toBe(false);
   });

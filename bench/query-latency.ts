@@ -30,7 +30,7 @@ export interface QueryContext {
 
 /**
  * Every aggregate route of the contract with realistic parameters: the default 7-day window,
- * one scene or all, the groupBy variants, a heatmap per kind, the first page of lists, a
+ * one scene or all, the groupBy variants, series per day and per hour, a heatmap per kind, the first page of lists, a
  * saved funnel's report.
  */
 export function aggregateQueries({ scene, funnelId }: QueryContext): QuerySpec[] {
@@ -48,6 +48,8 @@ export function aggregateQueries({ scene, funnelId }: QueryContext): QuerySpec[]
     sk('performance, one scene', `performance?${s}`),
     sk('performance, one scene, by device type', `performance?${s}&groupBy=deviceType`),
     sk('performance, all scenes, by browser', 'performance?groupBy=browser'),
+    sk('performance, one scene, per day', `performance?${s}&interval=day`),
+    sk('performance, all scenes, per hour', 'performance?interval=hour'),
     sk('resources, one scene, by device type', `resources?${s}&groupBy=deviceType`),
     sk('errors, one scene', `errors?${s}`),
     sk('custom events, one scene, by property', `custom-events?${s}&property=variant`),

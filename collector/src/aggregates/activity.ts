@@ -16,7 +16,7 @@ import type { Store } from '../storage/types.js';
 import type { Percentiles } from './buckets.js';
 import { defineRollup, max, sum } from './define.js';
 import { addToHistogram, histogramRollup, readHistograms } from './histograms.js';
-import { choiceParam, windowWhere, type AggregateQuery } from './params.js';
+import { choiceParam, INTERVALS, windowWhere, type AggregateQuery } from './params.js';
 import type { Aggregate } from './types.js';
 
 /**
@@ -94,9 +94,6 @@ export async function freezeVisitorDays(store: Store, projectId: string, saltTtl
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Activity intervals. */
-export const INTERVALS = ['hour', 'day', 'week'] as const;
-
 /** One interval of the series. */
 export interface ActivityPoint {
   /** ISO 8601, the interval's start (weeks start on Monday, UTC). */
@@ -162,7 +159,7 @@ export async function readActivity(store: Store, q: AggregateQuery, query: Query
     if (interval !== 'hour') point(r.start).visitors = Number(r.n);
   }
   const series = [...points.values()].sort((a, b) => (a.start < b.start ? -1 : 1));
-  const d = durations[0];
+  const d = durations.groups[0];
   const p = d?.percentiles.session_ms;
   return {
     scene: q.scene,

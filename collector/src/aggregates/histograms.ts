@@ -8,7 +8,7 @@ import type { Store } from '../storage/types.js';
 import type { Accumulator } from './accumulate.js';
 import { bucketOf, percentilesOf, type LowPercentiles, type Percentiles } from './buckets.js';
 import { defineRollup, sum } from './define.js';
-import { windowWhere, type AggregateQuery } from './params.js';
+import { windowWhere, type AggregateQuery, type Interval } from './params.js';
 import type { FoldContext } from './types.js';
 
 /** The rollup: weight per (project, scene, metric, hour, device type, browser, bucket). */
@@ -50,9 +50,47 @@ export interface HistogramGroup extends Segment {
   percentiles: Record<string, Percentiles | LowPercentiles | null>;
 }
 
+/** One interval of a series: its start (ISO 8601, UTC) and its segments. */
+export interface SeriesPoint<G> {
+  start: string;
+  groups: G[];
+}
+
+/** What {@link readHistograms} answers: the window's segments, and per interval when asked. */
+export interface HistogramRead {
+  groups: HistogramGroup[];
+  /** Intervals with weight, oldest first; empty without an interval. */
+  series: Array<SeriesPoint<HistogramGroup>>;
+}
+
+/** Histograms by segment, then metric, then bucket. */
+type Histograms = Map<string, Map<string, Map<number, number>>>;
+
+function addWeight(into: Histograms, seg: string, metric: string, bucket: number, w: number): void {
+  let byMetric = into.get(seg);
+  if (!byMetric) into.set(seg, (byMetric = new Map()));
+  let histogram = byMetric.get(metric);
+  if (!histogram) byMetric.set(metric, (histogram = new Map()));
+  histogram.set(bucket, (histogram.get(bucket) ?? 0) + w);
+}
+
+/** The SQL of the segment column a read groups by. */
+export function segmentColumn(groupBy: GroupBy): string {
+  return groupBy === 'deviceType' ? 'device_type' : groupBy === 'browser' ? 'browser' : "''";
+}
+
+/** The segment of a group: the stored value when split by it, else the query's filter. */
+function segmentOf(q: AggregateQuery, groupBy: GroupBy, seg: string): Segment {
+  return {
+    deviceType: groupBy === 'deviceType' ? seg || null : q.deviceType,
+    browser: groupBy === 'browser' ? seg || null : q.browser,
+  };
+}
+
 /**
  * Read `metrics` over the window, filtered by the query's segment filters and split by `groupBy`;
- * the metrics in `lowEnd` also get p5 and p1.
+ * the metrics in `lowEnd` also get p5 and p1. With an `interval`, the same again per interval
+ * (one query: the window's histograms are the sum of its intervals').
  */
 export async function readHistograms(
   store: Store,
@@ -61,7 +99,8 @@ export async function readHistograms(
   groupBy: GroupBy,
   scales: Readonly<Record<string, number>> = {},
   lowEnd: readonly string[] = [],
-): Promise<HistogramGroup[]> {
+  interval: Interval | null = null,
+): Promise<HistogramRead> {
   const { where, params } = windowWhere(q, 'hour');
   let sql = `${where} AND metric = ANY($${params.length + 1}::text[])`;
   params.push(metrics);
@@ -73,37 +112,45 @@ export async function readHistograms(
     params.push(q.browser);
     sql += ` AND browser = $${params.length}`;
   }
-  const segment = groupBy === 'deviceType' ? 'device_type' : groupBy === 'browser' ? 'browser' : "''";
-  const rows = await store.query<{ seg: string; metric: string; bucket: number; w: number }>(
-    `SELECT ${segment} AS seg, metric, bucket, sum(weight)::float8 AS w FROM agg_histograms WHERE ${sql}
-      GROUP BY 1, metric, bucket`,
+  let start = 'NULL::timestamptz';
+  if (interval !== null) {
+    params.push(interval);
+    start = `date_trunc($${params.length}, hour, 'UTC')`;
+  }
+  const rows = await store.query<{ seg: string; start: Date | null; metric: string; bucket: number; w: number }>(
+    `SELECT ${segmentColumn(groupBy)} AS seg, ${start} AS start, metric, bucket, sum(weight)::float8 AS w FROM agg_histograms WHERE ${sql}
+      GROUP BY 1, 2, metric, bucket`,
     params,
   );
-  const groups = new Map<string, Map<string, Map<number, number>>>();
+  const whole: Histograms = new Map();
+  const byStart = new Map<string, Histograms>();
   for (const r of rows) {
-    let byMetric = groups.get(r.seg);
-    if (!byMetric) groups.set(r.seg, (byMetric = new Map()));
-    let histogram = byMetric.get(r.metric);
-    if (!histogram) byMetric.set(r.metric, (histogram = new Map()));
-    histogram.set(Number(r.bucket), (histogram.get(Number(r.bucket)) ?? 0) + Number(r.w));
-  }
-  const out: HistogramGroup[] = [];
-  for (const [seg, byMetric] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const weights: Record<string, number> = {};
-    const percentiles: Record<string, Percentiles | LowPercentiles | null> = {};
-    for (const metric of metrics) {
-      const histogram = byMetric.get(metric) ?? new Map<number, number>();
-      let w = 0;
-      for (const v of histogram.values()) w += v;
-      weights[metric] = w;
-      percentiles[metric] = lowEnd.includes(metric) ? percentilesOf(histogram, scales[metric] ?? 1, true) : percentilesOf(histogram, scales[metric] ?? 1);
+    const w = Number(r.w);
+    const bucket = Number(r.bucket);
+    addWeight(whole, r.seg, r.metric, bucket, w);
+    if (r.start !== null) {
+      const iso = new Date(r.start).toISOString();
+      let at = byStart.get(iso);
+      if (!at) byStart.set(iso, (at = new Map()));
+      addWeight(at, r.seg, r.metric, bucket, w);
     }
-    out.push({
-      deviceType: groupBy === 'deviceType' ? seg || null : q.deviceType,
-      browser: groupBy === 'browser' ? seg || null : q.browser,
-      weights,
-      percentiles,
-    });
   }
-  return out;
+  const groupsOf = (histograms: Histograms): HistogramGroup[] => {
+    const out: HistogramGroup[] = [];
+    for (const [seg, byMetric] of [...histograms].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const weights: Record<string, number> = {};
+      const percentiles: Record<string, Percentiles | LowPercentiles | null> = {};
+      for (const metric of metrics) {
+        const histogram = byMetric.get(metric) ?? new Map<number, number>();
+        let w = 0;
+        for (const v of histogram.values()) w += v;
+        weights[metric] = w;
+        percentiles[metric] = lowEnd.includes(metric) ? percentilesOf(histogram, scales[metric] ?? 1, true) : percentilesOf(histogram, scales[metric] ?? 1);
+      }
+      out.push({ ...segmentOf(q, groupBy, seg), weights, percentiles });
+    }
+    return out;
+  };
+  const series = [...byStart].sort(([a], [b]) => (a < b ? -1 : 1)).map(([iso, histograms]) => ({ start: iso, groups: groupsOf(histograms) }));
+  return { groups: groupsOf(whole), series };
 }

@@ -410,6 +410,85 @@ function oracle(driver: Driver, every: number): void {
       }
     });
 
+    /**
+     * Each interval of a series must answer what a query of that interval alone (cut to the
+     * window) would: the same groups, totals and percentiles as the brute-force truth over it.
+     */
+    const INTERVAL_MS = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS } as const;
+    const intervalStart = (t: number, interval: keyof typeof INTERVAL_MS) => (interval === 'week' ? truth.weekOf(t) : Math.floor(t / INTERVAL_MS[interval]) * INTERVAL_MS[interval]);
+    const seriesCases = () => {
+      const [whole, cut] = windows() as [ReturnType<typeof windows>[number], ReturnType<typeof windows>[number]];
+      return [
+        { ...whole, interval: 'day' as const, dq: { groupBy: 'browser' as const } },
+        { ...whole, interval: 'week' as const, dq: { groupBy: 'none' as const } },
+        { ...cut, interval: 'hour' as const, dq: { groupBy: 'deviceType' as const, browser: 'Chrome' } },
+        { ...cut, interval: 'day' as const, dq: { groupBy: 'none' as const, scene: 'living-room-showcase' } },
+      ];
+    };
+    /** The truth per interval of `q`'s window: interval start (epoch ms) → the window answer's groups, where there are any. */
+    function truthSeries<T>(q: truth.DeviceQuery, interval: keyof typeof INTERVAL_MS, read: (q: truth.DeviceQuery) => Map<string | null, T>): Map<number, Map<string | null, T>> {
+      const out = new Map<number, Map<string | null, T>>();
+      for (let start = intervalStart(q.from, interval); start < q.to; start += INTERVAL_MS[interval]) {
+        const want = read({ ...q, from: Math.max(start, q.from), to: Math.min(start + INTERVAL_MS[interval], q.to) });
+        if (want.size > 0) out.set(start, want);
+      }
+      return out;
+    }
+
+    it('performance per hour, day and week: each interval answers what its own window would, and the window is unchanged', async () => {
+      for (const { name, w, from, to, interval, dq } of seriesCases()) {
+        const q: truth.DeviceQuery = { ...w, ...dq };
+        const label = `${name} per ${interval} ${JSON.stringify(dq)}`;
+        const params = { from, to, scene: q.scene, deviceType: q.deviceType, browser: q.browser, groupBy: q.groupBy };
+        const got = await query<{ groups: Group[]; interval: string; series: Array<{ start: string; groups: Group[] }> }>(c, '/api/v1/performance', { ...params, interval });
+        const plain = await query<{ groups: Group[] }>(c, '/api/v1/performance', params);
+        expect(got.interval, label).toBe(interval);
+        expect(got.groups, `${label}: the window's groups`).toEqual(plain.groups);
+        const want = truthSeries(q, interval, (slice) => truth.performance(sessions, slice));
+        // The three days hold a week boundary only on some days of the week.
+        expect(want.size, `${label}: intervals to compare`).toBeGreaterThan(interval === 'week' ? 0 : 1);
+        expect(got.series.map((p) => p.start), label).toEqual([...want.keys()].map((t) => new Date(t).toISOString()));
+        for (const point of got.series) {
+          const exact = want.get(Date.parse(point.start)) as NonNullable<ReturnType<typeof want.get>>;
+          expect(point.groups.map((g) => groupKey(g, q.groupBy)).sort(), `${label} ${point.start}`).toEqual([...exact.keys()].sort());
+          for (const g of point.groups) {
+            const e = exact.get(groupKey(g, q.groupBy)) as NonNullable<ReturnType<typeof exact.get>>;
+            const at = `${label} ${point.start} group ${String(groupKey(g, q.groupBy))}`;
+            expect({ windows: g.windows, frames: g.frames, longFrames: g.longFrames }, at).toEqual({ windows: e.windows, frames: e.frames, longFrames: e.longFrames });
+            expectPercentiles(g.frameMs as Record<string, number>, e.frameUs, `${at} frameMs`, 1000);
+            expectPercentiles(g.fps as Record<string, number>, e.fps, `${at} fps`);
+            expectPercentiles(g.triangles as Record<string, number>, e.triangles, `${at} triangles`);
+          }
+        }
+        const windows = got.series.reduce((n, p) => n + p.groups.reduce((m, g) => m + (g.windows as number), 0), 0);
+        expect(windows, `${label}: the intervals add up to the window`).toBe(got.groups.reduce((n, g) => n + (g.windows as number), 0));
+      }
+    });
+
+    it('resources per hour, day and week: each interval answers what its own window would', async () => {
+      for (const { name, w, from, to, interval, dq } of seriesCases()) {
+        const q: truth.DeviceQuery = { ...w, ...dq };
+        const label = `${name} per ${interval} ${JSON.stringify(dq)}`;
+        const got = await query<{ groups: Group[]; interval: string; series: Array<{ start: string; groups: Group[] }> }>(c, '/api/v1/resources', { from, to, scene: q.scene, deviceType: q.deviceType, browser: q.browser, groupBy: q.groupBy, interval });
+        expect(got.interval, label).toBe(interval);
+        const want = truthSeries(q, interval, (slice) => truth.resources(sessions, slice));
+        const withSamples = got.series.map((p) => ({ ...p, groups: p.groups.filter((g) => (g.samples as number) > 0) })).filter((p) => p.groups.length > 0);
+        expect(withSamples.map((p) => p.start), label).toEqual([...want.keys()].map((t) => new Date(t).toISOString()));
+        for (const point of withSamples) {
+          const exact = want.get(Date.parse(point.start)) as NonNullable<ReturnType<typeof want.get>>;
+          expect(point.groups.map((g) => groupKey(g, q.groupBy)).sort(), `${label} ${point.start}`).toEqual([...exact.keys()].sort());
+          for (const g of point.groups) {
+            const e = exact.get(groupKey(g, q.groupBy)) as NonNullable<ReturnType<typeof exact.get>>;
+            const at = `${label} ${point.start} group ${String(groupKey(g, q.groupBy))}`;
+            expect(g.samples, at).toBe(e.samples);
+            expectPercentiles(g.geometries as Record<string, number>, e.geometries, `${at} geometries`);
+            if (e.heapKb === null) expect(g.heapKb, at).toBeNull();
+            else expectPercentiles(g.heapKb as Record<string, number>, e.heapKb, `${at} heapKb`);
+          }
+        }
+      }
+    });
+
     it('performance and resources of a paranoid project: one group without device type or browser', async () => {
       const w = { from: DAY0, to: DAY0 + 3 * DAY_MS };
       for (const route of ['performance', 'resources'] as const) {
@@ -553,7 +632,7 @@ function oracle(driver: Driver, every: number): void {
         expect(response.status, path).toBe(403);
         expect(((await response.json()) as { error?: string }).error, path).toBe('insufficient_scope');
       }
-      for (const [path, parameter] of [['/api/v1/activity?interval=month', 'interval'], ['/api/v1/activity?from=yesterday', 'from'], ['/api/v1/mesh-attention?limit=0', 'limit'], ['/api/v1/mesh-attention?sort=name', 'sort'], ['/api/v1/heatmaps/click', 'scene'], ['/api/v1/performance?groupBy=os', 'groupBy']] as const) {
+      for (const [path, parameter] of [['/api/v1/activity?interval=month', 'interval'], ['/api/v1/activity?from=yesterday', 'from'], ['/api/v1/mesh-attention?limit=0', 'limit'], ['/api/v1/mesh-attention?sort=name', 'sort'], ['/api/v1/heatmaps/click', 'scene'], ['/api/v1/performance?groupBy=os', 'groupBy'], ['/api/v1/resources?interval=month', 'interval'], [`/api/v1/performance?interval=hour&from=${DAY0 - 31 * DAY_MS}&to=${DAY0 + HOUR_MS}`, 'interval=hour']] as const) {
         const response = await fetch(new URL(path, c.url), { headers: { Authorization: `Bearer ${c.sk}` } });
         const text = await response.text();
         expect(response.status, `${path}: ${text}`).toBe(400);

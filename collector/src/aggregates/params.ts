@@ -55,6 +55,26 @@ export function choiceParam<T extends string>(query: QueryParams, name: string, 
   return raw as T;
 }
 
+/** Time intervals of a series (weeks start on Monday, UTC). */
+export const INTERVALS = ['hour', 'day', 'week'] as const;
+export type Interval = (typeof INTERVALS)[number];
+
+/** The longest window an hourly series of percentiles may span: 31 days (744 points). */
+export const MAX_HOURLY_SERIES_MS = 31 * 24 * 3_600_000;
+
+/**
+ * `interval` of a route that answers a series only when asked (performance, resources): null
+ * when absent; hours only over a window of at most 31 days.
+ */
+export function seriesIntervalParam(query: QueryParams, window: TimeWindow): Interval | null {
+  if (singleParam(query, 'interval') === undefined) return null;
+  const interval = choiceParam(query, 'interval', INTERVALS, 'day');
+  if (interval === 'hour' && window.to.getTime() - window.from.getTime() > MAX_HOURLY_SERIES_MS) {
+    throw invalid('interval=hour needs a window from..to of at most 31 days (use day or week)');
+  }
+  return interval;
+}
+
 /** An integer in `[min, max]`, or `fallback` when absent. */
 export function intParam(query: QueryParams, name: string, min: number, max: number, fallback: number): number {
   const raw = singleParam(query, name);

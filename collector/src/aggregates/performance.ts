@@ -7,15 +7,16 @@
  * - draw calls and triangles: each window adds one at its figure;
  * - windows, frames and long frames (over 50 ms) are summed.
  *
- * Read: `GET /api/v1/performance`, filtered by `deviceType`/`browser`, split by `groupBy`.
+ * Read: `GET /api/v1/performance`, filtered by `deviceType`/`browser`, split by `groupBy`, and
+ * with `interval` (hour, day, week) also as a series over the window.
  */
 import type { VantageEvent } from '@vantage/sdk-core/schema';
 import type { QueryParams } from '../http/cursor.js';
 import type { Store } from '../storage/types.js';
 import type { LowPercentiles, Percentiles } from './buckets.js';
 import { defineRollup, sum } from './define.js';
-import { addToHistogram, histogramRollup, readHistograms, type GroupBy } from './histograms.js';
-import { choiceParam, windowWhere, type AggregateQuery } from './params.js';
+import { addToHistogram, histogramRollup, readHistograms, segmentColumn, type GroupBy, type HistogramGroup, type SeriesPoint } from './histograms.js';
+import { choiceParam, seriesIntervalParam, windowWhere, type AggregateQuery, type Interval } from './params.js';
 import type { Aggregate } from './types.js';
 
 /** Sums per (project, scene, hour, device type, browser). */
@@ -62,39 +63,69 @@ export interface PerformanceGroup {
   triangles: Percentiles | null;
 }
 
+/** `GET /api/v1/performance`: the window's segments; with `interval`, also per interval. */
+export interface PerformanceAnswer {
+  groups: PerformanceGroup[];
+  interval?: Interval;
+  series?: Array<SeriesPoint<PerformanceGroup>>;
+}
+
 /** Parse `groupBy`. */
 export function groupByParam(query: QueryParams): GroupBy {
   return choiceParam(query, 'groupBy', ['none', 'deviceType', 'browser'] as const, 'none');
 }
 
+type Totals = { windows: number; frames: number; longFrames: number };
+
 /** `GET /api/v1/performance`. */
-export async function readPerformance(store: Store, q: AggregateQuery, query: QueryParams): Promise<{ groups: PerformanceGroup[] }> {
+export async function readPerformance(store: Store, q: AggregateQuery, query: QueryParams): Promise<PerformanceAnswer> {
   const groupBy = groupByParam(query);
-  const histograms = await readHistograms(store, q, ['frame_us', 'fps', 'draw_calls', 'triangles'], groupBy, { frame_us: 0.001 }, ['fps']);
+  const interval = seriesIntervalParam(query, q);
   const { where, params } = windowWhere(q, 'hour');
   let filter = where;
   if (q.deviceType !== null) filter += ` AND device_type = $${params.push(q.deviceType)}`;
   if (q.browser !== null) filter += ` AND browser = $${params.push(q.browser)}`;
-  const seg = groupBy === 'deviceType' ? 'device_type' : groupBy === 'browser' ? 'browser' : "''";
-  const rows = await store.query<{ seg: string; windows: number; frames: number; long_frames: number }>(
-    `SELECT ${seg} AS seg, sum(windows)::float8 AS windows, sum(frames)::float8 AS frames, sum(long_frames)::float8 AS long_frames
-       FROM agg_perf_totals WHERE ${filter} GROUP BY 1`,
-    params,
-  );
-  const bySeg = new Map(rows.map((r) => [r.seg || null, r]));
-  const groups = histograms.map((h) => {
-    const t = bySeg.get(groupBy === 'deviceType' ? h.deviceType : groupBy === 'browser' ? h.browser : null);
-    return {
-      deviceType: h.deviceType,
-      browser: h.browser,
-      windows: Number(t?.windows ?? 0),
-      frames: Number(t?.frames ?? 0),
-      longFrames: Number(t?.long_frames ?? 0),
-      frameMs: h.percentiles.frame_us ?? null,
-      fps: (h.percentiles.fps as LowPercentiles | null | undefined) ?? null,
-      drawCalls: h.percentiles.draw_calls ?? null,
-      triangles: h.percentiles.triangles ?? null,
-    };
-  });
-  return { groups };
+  const start = interval === null ? 'NULL::timestamptz' : `date_trunc($${params.push(interval)}, hour, 'UTC')`;
+  const [histograms, rows] = await Promise.all([
+    readHistograms(store, q, ['frame_us', 'fps', 'draw_calls', 'triangles'], groupBy, { frame_us: 0.001 }, ['fps'], interval),
+    store.query<{ seg: string; start: Date | null; windows: number; frames: number; long_frames: number }>(
+      `SELECT ${segmentColumn(groupBy)} AS seg, ${start} AS start, sum(windows)::float8 AS windows, sum(frames)::float8 AS frames,
+          sum(long_frames)::float8 AS long_frames
+         FROM agg_perf_totals WHERE ${filter} GROUP BY 1, 2`,
+      params,
+    ),
+  ]);
+  // Totals by interval start ('' for the whole window), then by segment.
+  const totals = new Map<string, Map<string, Totals>>();
+  const add = (at: string, seg: string, r: { windows: number; frames: number; long_frames: number }) => {
+    let bySeg = totals.get(at);
+    if (!bySeg) totals.set(at, (bySeg = new Map()));
+    const t = bySeg.get(seg) ?? { windows: 0, frames: 0, longFrames: 0 };
+    t.windows += Number(r.windows);
+    t.frames += Number(r.frames);
+    t.longFrames += Number(r.long_frames);
+    bySeg.set(seg, t);
+  };
+  for (const r of rows) {
+    add('', r.seg, r);
+    if (r.start !== null) add(new Date(r.start).toISOString(), r.seg, r);
+  }
+  const answer = (groups: readonly HistogramGroup[], at: string): PerformanceGroup[] =>
+    groups.map((h) => {
+      const t = totals.get(at)?.get((groupBy === 'deviceType' ? h.deviceType : groupBy === 'browser' ? h.browser : null) ?? '');
+      return {
+        deviceType: h.deviceType,
+        browser: h.browser,
+        windows: t?.windows ?? 0,
+        frames: t?.frames ?? 0,
+        longFrames: t?.longFrames ?? 0,
+        frameMs: h.percentiles.frame_us ?? null,
+        fps: (h.percentiles.fps as LowPercentiles | null | undefined) ?? null,
+        drawCalls: h.percentiles.draw_calls ?? null,
+        triangles: h.percentiles.triangles ?? null,
+      };
+    });
+  const groups = answer(histograms.groups, '');
+  if (interval === null) return { groups };
+  return { groups, interval, series: histograms.series.map((p) => ({ start: p.start, groups: answer(p.groups, p.start) })) };
 }

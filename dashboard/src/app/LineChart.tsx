@@ -13,8 +13,12 @@ export interface Line {
   colour: string;
 }
 
-/** A chart of `lines` over `times` (epoch ms), the x axis spanning `range` (epoch ms). */
-export function LineChart({ title, times, lines, range, height = 220 }: { title: string; times: number[]; lines: Line[]; range: [number, number]; height?: number }): ReactElement {
+/**
+ * A chart of `lines` over `times` (epoch ms), the x axis spanning `range` (epoch ms). `fill`
+ * shades under each line (counts); percentiles of one metric lie on top of each other, and
+ * their shades would only muddy each other.
+ */
+export function LineChart({ title, times, lines, range, height = 220, fill = true }: { title: string; times: number[]; lines: Line[]; range: [number, number]; height?: number; fill?: boolean }): ReactElement {
   const box = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
     const element = box.current;
@@ -24,7 +28,7 @@ export function LineChart({ title, times, lines, range, height = 220 }: { title:
       {
         width: Math.max(200, element.clientWidth),
         height,
-        series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.colour, width: 2, fill: `${l.colour}22`, points: { show: times.length < 40 } }))],
+        series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.colour, width: 2, ...(fill ? { fill: `${l.colour}22` } : {}), points: { show: times.length < 40 } }))],
         axes: [{}, { size: 72 }],
         scales: { x: { time: true, range: () => [range[0] / 1000, range[1] / 1000] } },
       },
@@ -37,7 +41,7 @@ export function LineChart({ title, times, lines, range, height = 220 }: { title:
       observer.disconnect();
       chart.destroy();
     };
-  }, [times, lines, height, range[0], range[1]]);
+  }, [times, lines, height, fill, range[0], range[1]]);
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>

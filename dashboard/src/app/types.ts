@@ -160,3 +160,34 @@ export interface ResourceGroup {
   programs: Percentiles | null;
   heapKb: Percentiles | null;
 }
+
+/** The length of a per-interval series: intervals start at UTC hours, UTC days, or Mondays 00:00 UTC. */
+export type SeriesInterval = 'hour' | 'day' | 'week';
+
+/** An interval of a per-interval answer: its start (ISO 8601, UTC) and its groups, split like the window's. */
+export interface SeriesPoint<G> {
+  start: string;
+  groups: G[];
+}
+
+/** `GET /api/v1/performance`: the window's groups (one, or one per segment with `groupBy`). */
+export interface PerformanceAnswer {
+  groups: PerformanceGroup[];
+}
+
+/** `GET /api/v1/performance?interval=…`: also the groups per interval (intervals without windows left out, oldest first). */
+export interface PerformanceOverTime extends PerformanceAnswer {
+  interval: SeriesInterval;
+  series: Array<SeriesPoint<PerformanceGroup>>;
+}
+
+/** `GET /api/v1/resources`: the window's groups (one, or one per segment with `groupBy`). */
+export interface ResourcesAnswer {
+  groups: ResourceGroup[];
+}
+
+/** `GET /api/v1/resources?interval=…`: also the groups per interval (intervals without samples left out, oldest first). */
+export interface ResourcesOverTime extends ResourcesAnswer {
+  interval: SeriesInterval;
+  series: Array<SeriesPoint<ResourceGroup>>;
+}

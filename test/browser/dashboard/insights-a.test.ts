@@ -3,7 +3,9 @@
  * collector loaded with simulated sessions (every opt-in channel on): reached from the
  * navigation with the keyboard, they show the numbers the query API answers for the same scope,
  * the mesh table sorts by a column header (`aria-sort`), the chart metric pickers redraw the
- * charts, and a collector without events says what to do next. Screenshots go to
+ * charts, the performance page's lines over time read (in uPlot's legend, hovered interval by
+ * interval) the API's per-interval percentiles with gaps where it has none, and a collector
+ * without events says what to do next. Screenshots go to
  * `artifacts/screens/dashboard-meshes.png` and `dashboard-performance.png`.
  */
 import { mkdir } from 'node:fs/promises';
@@ -11,12 +13,14 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatDecimal, formatMs } from '../../../dashboard/src/app/format.js';
+import { windowRange, type WindowId } from '../../../dashboard/src/app/time-window.js';
 import { launchChromium, openPage, type TestPage } from '../harness/index.js';
 import { api, pixels, SCENES, SCREENSHOT_DIR, startLoadedCollector, type LoadedCollector } from './setup.js';
 
 const POLL = { timeout: 30_000 };
 const VIEWPORT = { width: 1280, height: 860 };
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 
 interface MeshRow {
   scene: string;
@@ -53,6 +57,12 @@ interface ResourceGroup {
   textures: P3 | null;
   programs: P3 | null;
   heapKb: P3 | null;
+}
+/** An answer with `interval`: the window's groups, and the groups of each interval with data. */
+interface OverTime<G> {
+  groups: G[];
+  interval: 'hour' | 'day' | 'week';
+  series: Array<{ start: string; groups: G[] }>;
 }
 
 /** The table's cells as a person reads them, in the order the dashboard writes them. */
@@ -132,6 +142,69 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 const BLUE: [number, number, number] = [0x25, 0x63, 0xeb];
+const RED: [number, number, number] = [0xdc, 0x26, 0x26];
+
+/** The line chart titled `title` (e.g. "Frame time in ms over time (p50, p95, p99 per hour)"). */
+function lineChart(page: Page, title: string): Locator {
+  return page.locator('figure.chart').filter({ has: page.locator('figcaption', { hasText: new RegExp(`^${title.replace(/[()]/g, '\\$&')}$`) }) });
+}
+
+/**
+ * The values of `chart`'s uPlot legend (line label → text) with the pointer on time `t` (epoch
+ * ms) of its x axis, which spans `range`.
+ */
+async function legendAt(page: Page, chart: Locator, t: number, range: { from: number; to: number }): Promise<Record<string, string>> {
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.locator('.u-over').boundingBox();
+  if (!box) throw new Error('the line chart has no plot area');
+  await page.mouse.move(box.x + ((t - range.from) / (range.to - range.from)) * box.width, box.y + box.height / 2);
+  return chart.locator('.u-legend tr.u-series').evaluateAll((rows) =>
+    Object.fromEntries(rows.slice(1).map((row) => [row.querySelector('.u-label')?.textContent ?? '', row.querySelector('.u-value')?.textContent ?? ''])),
+  );
+}
+
+/**
+ * Check that `chart` draws `answer`'s series over the page's window `range`: hovered at each
+ * interval the API answers, its legend reads `keys` of `pick` (times `scale`) as uPlot writes a
+ * plain number in the page's locale; hovered at an interval of the window the API left out, it
+ * reads nothing (a gap: no zero, no line across). Answers how many intervals were read.
+ */
+async function expectLine<G, K extends string>(
+  page: Page,
+  chart: Locator,
+  answer: OverTime<G>,
+  range: { from: number; to: number },
+  pick: (g: G) => Partial<Record<K, number>> | null,
+  keys: readonly K[],
+  scale = 1,
+): Promise<number> {
+  const points = answer.series.filter((p) => Date.parse(p.start) >= range.from);
+  expect(points.length, 'the API has intervals to draw').toBeGreaterThan(0);
+  const values = points.map((p) => keys.map((k) => pick(p.groups[0]!)?.[k] ?? null));
+  const texts = await page.evaluate(
+    (rows) => rows.map((row) => row.map((v) => (v === null ? '' : new Intl.NumberFormat(navigator.language).format(v)))),
+    values.map((row) => row.map((v) => (v === null ? null : v * scale))),
+  );
+  for (const [i, p] of points.entries()) {
+    const expected = Object.fromEntries(keys.map((k, j) => [k, texts[i]![j]!]));
+    await expect.poll(() => legendAt(page, chart, Date.parse(p.start), range), POLL).toEqual(expected);
+  }
+  const step = answer.interval === 'hour' ? HOUR : DAY;
+  const answered = new Set(answer.series.map((p) => Date.parse(p.start)));
+  let gap = Math.ceil(range.from / step) * step;
+  while (gap < range.to && answered.has(gap)) gap += step;
+  expect(gap, 'the window has an interval without data').toBeLessThan(range.to);
+  await expect.poll(() => legendAt(page, chart, gap, range), POLL).toEqual(Object.fromEntries(keys.map((k) => [k, ''])));
+  return points.length;
+}
+
+/** The page's window `id` (as the dashboard cuts it) and the API's per-interval answer of `path` for it. */
+async function overTime<G>(path: string, id: WindowId): Promise<{ range: { from: number; to: number }; answer: OverTime<G> }> {
+  const { from, to, interval } = windowRange(id);
+  const answer = (await api(c, 'GET', `${path}?interval=${interval}&from=${from}&to=${to}`)) as OverTime<G>;
+  expect(answer.interval).toBe(interval);
+  return { range: { from, to }, answer };
+}
 
 describe('the mesh attention page', () => {
   it('shows the API\'s meshes for the scope, sorts by a column header, charts the picked measure', { timeout: 180_000 }, async () => {
@@ -250,6 +323,12 @@ describe('the performance page', () => {
       await expect.poll(() => cells(page.getByRole('table', { name })), POLL).toEqual(rows);
     }
 
+    // Line over time (the 7-day window: per day): the API's series, interval by interval.
+    const week = await overTime<PerfGroup>('/api/v1/performance', '7d');
+    const frameLine = lineChart(page, 'Frame time in ms over time (p50, p95, p99 per day)');
+    await frameLine.waitFor(POLL);
+    await expectLine(page, frameLine, week.answer, week.range, (g) => g.frameMs, ['p50', 'p95', 'p99']);
+
     // Charts: frame time by device type, then FPS once picked.
     const byDevice = ((await api(c, 'GET', '/api/v1/performance?groupBy=deviceType')) as { groups: PerfGroup[] }).groups;
     const first = byDevice[0]!;
@@ -264,6 +343,8 @@ describe('the performance page', () => {
       `${first.deviceType ?? 'Unknown'}: p50 ${formatDecimal(first.fps!.p50)}, p5 ${formatDecimal(first.fps!.p5)}, p1 ${formatDecimal(first.fps!.p1)}`,
     );
     await expect.poll(() => colourShare(page, deviceChart.locator('canvas'), BLUE), POLL).toBeGreaterThan(0.005);
+    // The line follows the metric, with FPS's slow end.
+    await expectLine(page, lineChart(page, 'FPS over time (p50, p5, p1 per day)'), week.answer, week.range, (g) => g.fps, ['p50', 'p5', 'p1']);
 
     // Resources by device type, then by browser.
     const resourceRows = (g: ResourceGroup, split: 'deviceType' | 'browser') => [
@@ -288,7 +369,23 @@ describe('the performance page', () => {
     );
     await expect.poll(() => colourShare(page, resourceChart.locator('canvas'), BLUE), POLL).toBeGreaterThan(0.005);
     await page.getByLabel('Frame metric').selectOption('frameMs');
+
+    // The last 24 hours: lines per hour, the resource line in MiB; the gaps at both ends stay gaps.
+    await page.getByLabel('Time window', { exact: true }).selectOption('24h');
+    const day = await overTime<PerfGroup>('/api/v1/performance', '24h');
+    const hourly = lineChart(page, 'Frame time in ms over time (p50, p95, p99 per hour)');
+    await hourly.waitFor(POLL);
+    expect(await expectLine(page, hourly, day.answer, day.range, (g) => g.frameMs, ['p50', 'p95', 'p99']), 'hours with frames').toBeGreaterThan(10);
+    // Drawn: the p99 line (red, drawn last, over the others).
+    await expect.poll(() => colourShare(page, hourly.locator('canvas'), RED), POLL).toBeGreaterThan(0.002);
+    const heap = await overTime<ResourceGroup>('/api/v1/resources', '24h');
+    const heapLine = lineChart(page, 'JS heap in MiB over time (p50, p95, p99 per hour)');
+    expect(await expectLine(page, heapLine, heap.answer, heap.range, (g) => g.heapKb, ['p50', 'p95', 'p99'], 1 / 1024), 'hours with heap samples').toBeGreaterThan(10);
+    // The screenshot with the frame line's legend on its busiest hour.
+    const busiest = day.answer.series.reduce((a, b) => (b.groups[0]!.frames > a.groups[0]!.frames ? b : a));
+    await legendAt(page, hourly, Date.parse(busiest.start), day.range);
     await shoot(page, 'performance');
+    await page.getByLabel('Time window', { exact: true }).selectOption('7d');
     expect(tab.pageErrors.map((e) => e.message)).toEqual([]);
   });
 });

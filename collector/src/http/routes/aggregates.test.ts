@@ -165,6 +165,12 @@ describe.each(DRIVERS)('aggregate query routes on the %s store', (driver) => {
     expect((byBrowser.body.groups as Array<{ browser: string; windows: number }>).map((g) => [g.browser, g.windows])).toEqual([['Chrome', 2]]);
     const filtered = await get(c, `/api/v1/performance?scene=${SCENE}&deviceType=mobile`);
     expect(filtered.body.groups).toEqual([]);
+    // Over time: the session's one hour is the series' one point, the same as the window.
+    const hourly = await get(c, `/api/v1/performance?scene=${SCENE}&groupBy=browser&interval=hour`);
+    expect(hourly.body).toEqual({ groups: byBrowser.body.groups, interval: 'hour', series: [{ start: '2026-12-07T12:00:00.000Z', groups: byBrowser.body.groups }] });
+    const tooLong = await get(c, `/api/v1/performance?scene=${SCENE}&interval=hour&from=2026-10-01&to=2026-12-07`);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body).toMatchObject({ error: 'invalid_payload' });
   });
 
   it('answers resources percentiles', async () => {
@@ -180,6 +186,9 @@ describe.each(DRIVERS)('aggregate query routes on the %s store', (driver) => {
         heapKb: { p50: at(40_000), p95: at(40_000), p99: at(40_000) },
       },
     ]);
+    const weekly = await get(c, `/api/v1/resources?scene=${SCENE}&groupBy=deviceType&interval=week`);
+    // 2026-12-07 is a Monday: its week starts that day.
+    expect(weekly.body).toEqual({ groups: body.groups, interval: 'week', series: [{ start: '2026-12-07T00:00:00.000Z', groups: body.groups }] });
   });
 
   it('answers errors by fingerprint with first and last seen', async () => {

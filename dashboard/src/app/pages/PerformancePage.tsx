@@ -1,13 +1,15 @@
 /**
  * Performance and resources over the scope (project or scene, time window):
  * - frames: totals (windows, frames, long frames) and frame-time, FPS, draw-call and triangle
- *   percentiles (p50/p95/p99) from `GET /api/v1/performance`, split by device type and by
- *   browser (`groupBy`), as grouped bar charts of the metric the operator picks and as tables;
+ *   percentiles (p50/p95/p99) from `GET /api/v1/performance`: the metric the operator picks as a
+ *   line over the window (per hour or day, `interval`), then split by device type and by browser
+ *   (`groupBy`) as grouped bar charts and as tables;
  * - resources: live geometries, textures, programs and JS heap percentiles from
- *   `GET /api/v1/resources` (the opt-in `resource_sample` channel), split the same ways.
+ *   `GET /api/v1/resources` (the opt-in `resource_sample` channel), the picked one as a line over
+ *   the window, then split the same ways.
  *
- * The collector keeps these percentiles per hour but answers them per window, so the charts
- * compare segments rather than draw a line over time.
+ * The lines take the window's interval from {@link windowRange} (as the Overview's activity
+ * chart does) and leave a gap at intervals without data rather than joining distant points.
  */
 import { useMemo, useState, type ReactElement } from 'react';
 import type { Scope } from '../App.js';
@@ -16,8 +18,10 @@ import { BarChart, WHOLE_STEPS, type BarSeries } from '../BarChart.js';
 import { EmptyState } from '../EmptyState.js';
 import { formatCount, formatDecimal } from '../format.js';
 import { useApi } from '../hooks.js';
+import { LineChart } from '../LineChart.js';
+import { percentileLines, percentileOf, type Ends } from '../percentile-lines.js';
 import { windowRange } from '../time-window.js';
-import type { Percentiles, PerformanceGroup, ResourceGroup } from '../types.js';
+import type { Percentiles, PerformanceAnswer, PerformanceGroup, PerformanceOverTime, ResourceGroup, ResourcesAnswer, ResourcesOverTime } from '../types.js';
 import { Tile } from '../Tile.js';
 
 /** How a segmented answer is split. */
@@ -32,9 +36,6 @@ const formatKb = (kb: number): string => `${formatDecimal(kb / 1024)} MiB`;
 /** Heap ticks (KiB) at whole MiB: 1, 2, 5, 10, 20, 50… MiB. */
 const HEAP_STEPS = WHOLE_STEPS.map((s) => s * 1024);
 
-type PercentileKey = 'p50' | 'p95' | 'p99' | 'p5' | 'p1';
-type Ends = ReadonlyArray<{ key: PercentileKey; colour: string }>;
-
 /** The percentiles shown of a metric where high is bad (the median and the slow tail)… */
 const HIGH_END: Ends = [
   { key: 'p50', colour: '#2563eb' },
@@ -48,22 +49,25 @@ const LOW_END: Ends = [
   { key: 'p1', colour: '#dc2626' },
 ];
 
-/** The frame metrics a chart can show. */
+/**
+ * The frame metrics a chart can show; `unit`: what the line chart's plain numbers are in (its
+ * axis and legend do not format them).
+ */
 export const FRAME_METRICS = [
-  { key: 'frameMs', label: 'Frame time', format: formatMsValue, ends: HIGH_END },
-  { key: 'fps', label: 'FPS', format: formatDecimal, ends: LOW_END },
-  { key: 'drawCalls', label: 'Draw calls', format: formatCount, steps: WHOLE_STEPS, ends: HIGH_END },
-  { key: 'triangles', label: 'Triangles', format: formatCount, steps: WHOLE_STEPS, ends: HIGH_END },
-] as const satisfies ReadonlyArray<{ key: keyof PerformanceGroup; label: string; format(v: number): string; steps?: number[]; ends: Ends }>;
+  { key: 'frameMs', label: 'Frame time', format: formatMsValue, ends: HIGH_END, unit: 'ms' },
+  { key: 'fps', label: 'FPS', format: formatDecimal, ends: LOW_END, unit: null },
+  { key: 'drawCalls', label: 'Draw calls', format: formatCount, steps: WHOLE_STEPS, ends: HIGH_END, unit: null },
+  { key: 'triangles', label: 'Triangles', format: formatCount, steps: WHOLE_STEPS, ends: HIGH_END, unit: null },
+] as const satisfies ReadonlyArray<{ key: keyof PerformanceGroup; label: string; format(v: number): string; steps?: number[]; ends: Ends; unit: string | null }>;
 type FrameMetric = (typeof FRAME_METRICS)[number]['key'];
 
-/** The resource metrics. */
+/** The resource metrics; the line chart draws a value times `scale`, in `unit` (heap: KiB as MiB). */
 export const RESOURCE_METRICS = [
-  { key: 'geometries', label: 'Geometries', format: formatCount, steps: WHOLE_STEPS },
-  { key: 'textures', label: 'Textures', format: formatCount, steps: WHOLE_STEPS },
-  { key: 'programs', label: 'Programs', format: formatCount, steps: WHOLE_STEPS },
-  { key: 'heapKb', label: 'JS heap', format: formatKb, steps: HEAP_STEPS },
-] as const satisfies ReadonlyArray<{ key: keyof ResourceGroup; label: string; format(v: number): string; steps?: number[] }>;
+  { key: 'geometries', label: 'Geometries', format: formatCount, steps: WHOLE_STEPS, unit: null, scale: 1 },
+  { key: 'textures', label: 'Textures', format: formatCount, steps: WHOLE_STEPS, unit: null, scale: 1 },
+  { key: 'programs', label: 'Programs', format: formatCount, steps: WHOLE_STEPS, unit: null, scale: 1 },
+  { key: 'heapKb', label: 'JS heap', format: formatKb, steps: HEAP_STEPS, unit: 'MiB', scale: 1 / 1024 },
+] as const satisfies ReadonlyArray<{ key: keyof ResourceGroup; label: string; format(v: number): string; steps?: number[]; unit: string | null; scale: number }>;
 type ResourceMetric = (typeof RESOURCE_METRICS)[number]['key'];
 
 /** A segment's name: the device type or browser, "Unknown" when the collector could not tell (or privacy mode kept none). */
@@ -71,9 +75,9 @@ function segmentName(g: { deviceType: string | null; browser: string | null }, s
   return (split === 'deviceType' ? g.deviceType : g.browser) ?? 'Unknown';
 }
 
-/** A percentile of `value`, when it has it (p5 and p1 only where low is bad). */
-function percentileOf(value: Partial<Record<PercentileKey, number>> | null, key: PercentileKey): number | null {
-  return value?.[key] ?? null;
+/** A line chart's title: e.g. "Frame time in ms over time (p50, p95, p99 per hour)". */
+function overTimeTitle(metric: { label: string; unit: string | null }, ends: Ends, interval: string): string {
+  return `${metric.label}${metric.unit ? ` in ${metric.unit}` : ''} over time (${ends.map((e) => e.key).join(', ')} per ${interval})`;
 }
 
 /** The series of `pick` over `groups`: p50/p95/p99, or the metric's own `ends`. */
@@ -134,33 +138,39 @@ export function PerformancePage({ scope }: { scope: Scope }): ReactElement {
   const [frameMetric, setFrameMetric] = useState<FrameMetric>('frameMs');
   const [resourceMetric, setResourceMetric] = useState<ResourceMetric>('geometries');
   const [resourceSplit, setResourceSplit] = useState<Split>('deviceType');
-  const { from, to } = windowRange(scope.window);
+  const { from, to, interval } = windowRange(scope.window);
   const q = { scene: scope.scene || undefined, from, to };
-  const overall = useApi<{ groups: PerformanceGroup[] }>(`/api/v1/performance${query(q)}`);
-  const byDevice = useApi<{ groups: PerformanceGroup[] }>(`/api/v1/performance${query({ ...q, groupBy: 'deviceType' })}`);
-  const byBrowser = useApi<{ groups: PerformanceGroup[] }>(`/api/v1/performance${query({ ...q, groupBy: 'browser' })}`);
+  // The whole scope, with its series for the line charts.
+  const overall = useApi<PerformanceOverTime>(`/api/v1/performance${query({ ...q, interval })}`);
+  const byDevice = useApi<PerformanceAnswer>(`/api/v1/performance${query({ ...q, groupBy: 'deviceType' })}`);
+  const byBrowser = useApi<PerformanceAnswer>(`/api/v1/performance${query({ ...q, groupBy: 'browser' })}`);
+  const resourcesOverTime = useApi<ResourcesOverTime>(`/api/v1/resources${query({ ...q, interval })}`);
   // Both splits are loaded, so the rows shown always belong to the split picked.
-  const resourcesByDevice = useApi<{ groups: ResourceGroup[] }>(`/api/v1/resources${query({ ...q, groupBy: 'deviceType' })}`);
-  const resourcesByBrowser = useApi<{ groups: ResourceGroup[] }>(`/api/v1/resources${query({ ...q, groupBy: 'browser' })}`);
+  const resourcesByDevice = useApi<ResourcesAnswer>(`/api/v1/resources${query({ ...q, groupBy: 'deviceType' })}`);
+  const resourcesByBrowser = useApi<ResourcesAnswer>(`/api/v1/resources${query({ ...q, groupBy: 'browser' })}`);
   const resources = resourceSplit === 'deviceType' ? resourcesByDevice : resourcesByBrowser;
 
   const frame = FRAME_METRICS.find((m) => m.key === frameMetric) ?? FRAME_METRICS[0];
   const resource = RESOURCE_METRICS.find((m) => m.key === resourceMetric) ?? RESOURCE_METRICS[0];
   const frameEnds = frame.ends;
+  const resourceScale = resource.scale;
   const charts = useMemo(() => {
     const bySplit = (groups: readonly PerformanceGroup[], split: Split) => ({
       categories: groups.map((g) => segmentName(g, split)),
       series: percentileSeries(groups, (g) => g[frameMetric], frameEnds),
     });
     const res = resources.data?.groups ?? [];
+    const span = { from, to, interval };
     return {
+      frameLines: percentileLines(overall.data?.series ?? [], span, (p) => p.groups[0]?.[frameMetric] ?? null, frameEnds),
       device: bySplit(byDevice.data?.groups ?? [], 'deviceType'),
       browser: bySplit(byBrowser.data?.groups ?? [], 'browser'),
+      resourceLines: percentileLines(resourcesOverTime.data?.series ?? [], span, (p) => p.groups[0]?.[resourceMetric] ?? null, HIGH_END, resourceScale),
       resources: { categories: res.map((g) => segmentName(g, resourceSplit)), series: percentileSeries(res, (g) => g[resourceMetric]) },
     };
-  }, [byDevice.data, byBrowser.data, resources.data, frameMetric, frameEnds, resourceMetric, resourceSplit]);
+  }, [overall.data, byDevice.data, byBrowser.data, resourcesOverTime.data, resources.data, from, to, interval, frameMetric, frameEnds, resourceMetric, resourceScale, resourceSplit]);
 
-  const problem = overall.error ?? byDevice.error ?? byBrowser.error ?? resourcesByDevice.error ?? resourcesByBrowser.error;
+  const problem = overall.error ?? byDevice.error ?? byBrowser.error ?? resourcesOverTime.error ?? resourcesByDevice.error ?? resourcesByBrowser.error;
   if (problem) return <p role="alert">Could not load performance: {problem.message}</p>;
   if (!overall.data) return <p>Loading…</p>;
   const all = overall.data.groups[0];
@@ -199,10 +209,11 @@ export function PerformancePage({ scope }: { scope: Scope }): ReactElement {
               ))}
             </select>
             <span className="hint">
-              p50, p95 and p99 per segment; frame time is each second&apos;s median frame, weighted by its frames. FPS shows its slow end: p50, p5 and p1 of
-              the seconds.
+              p50, p95 and p99 per {interval} and per segment; frame time is each second&apos;s median frame, weighted by its frames. FPS shows its slow end:
+              p50, p5 and p1 of the seconds. Gaps in the line: no frames measured then.
             </span>
           </form>
+          <LineChart title={overTimeTitle(frame, frameEnds, interval)} times={charts.frameLines.times} lines={charts.frameLines.lines} range={[from, to]} fill={false} />
           <div className="grid2">
             <BarChart title={`${frame.label} by device type`} categories={charts.device.categories} series={charts.device.series} format={frame.format} steps={'steps' in frame ? frame.steps : undefined} />
             <BarChart title={`${frame.label} by browser`} categories={charts.browser.categories} series={charts.browser.series} format={frame.format} steps={'steps' in frame ? frame.steps : undefined} />
@@ -240,6 +251,7 @@ export function PerformancePage({ scope }: { scope: Scope }): ReactElement {
               ))}
             </select>
           </form>
+          <LineChart title={overTimeTitle(resource, HIGH_END, interval)} times={charts.resourceLines.times} lines={charts.resourceLines.lines} range={[from, to]} fill={false} />
           <BarChart title={`${resource.label} by ${splitLabel}`} categories={charts.resources.categories} series={charts.resources.series} format={resource.format} steps={resource.steps} />
           <section className="card">
             <h2>Resources by {splitLabel}</h2>
