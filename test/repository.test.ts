@@ -1,7 +1,8 @@
 /**
  * The parts of the repository that no package owns: compose.yaml (checked by Debian's
  * docker-compose, which knows the Compose schema and needs no engine), the Dockerfile, and the
- * README's configuration table, against the variables the collector really reads.
+ * README's configuration table, against the variables the collector really reads, and that
+ * `npm test` type-checks every workspace's tests.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -126,5 +127,16 @@ describe('README', () => {
     expect(scripts.start).toContain(`&& node ${COLLECTOR_NODE_FLAGS.join(' ')} collector/dist/cli.js serve`);
     const ci = await read('.ci/run');
     expect(ci.trim().split('\n').at(-1)).toBe('npm test');
+  });
+});
+
+describe('npm test', () => {
+  it('type-checks the tests of every workspace that has any (vitest itself does not)', async () => {
+    const { workspaces, scripts } = JSON.parse(await read('package.json')) as { workspaces: string[]; scripts: Record<string, string> };
+    const { stdout } = await run('git', ['ls-files', '*.test.ts', '*.test.tsx'], { cwd: root });
+    const tested = workspaces.filter((w) => stdout.split('\n').some((file) => file.startsWith(`${w}/`)));
+    expect(tested.length).toBeGreaterThan(5);
+    for (const workspace of tested) expect(scripts['typecheck:tests'], workspace).toContain(`tsc -p ${workspace}/tsconfig.tests.json`);
+    expect(scripts.test).toContain('npm run typecheck:tests');
   });
 });
