@@ -54,15 +54,17 @@ export interface PerfGroup {
   windows: number;
   frames: number;
   longFrames: number;
-  frameMs: Percentiles;
-  fps: LowPercentiles;
+  /** Null in a group without frame measurements. */
+  frameMs: Percentiles | null;
+  fps: LowPercentiles | null;
 }
 
 /** A row of `GET /api/v1/errors`. */
 export interface ErrorRow {
   fingerprint: string;
   message: string;
-  source: string;
+  /** The script URL (query string dropped); null when the error named none. */
+  source: string | null;
   count: number;
   firstSeen: string;
   lastSeen: string;

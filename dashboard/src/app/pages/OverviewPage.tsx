@@ -52,9 +52,9 @@ export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
         <Tile label="Visitors" value={formatCount(totals.visitors)} />
         <Tile label="Events" value={formatCount(totals.events)} />
         <Tile label="Session length p50" value={activity.data.sessionDurationMs ? formatMs(activity.data.sessionDurationMs.p50) : '—'} />
-        <Tile label="FPS p50" value={group ? formatDecimal(group.fps.p50) : '—'} />
+        <Tile label="FPS p50" value={group?.fps ? formatDecimal(group.fps.p50) : '—'} />
         {/* The slow end people watch: 95 % of the measured seconds ran at least this fast. */}
-        <Tile label="FPS, slowest 5 %" value={group ? formatDecimal(group.fps.p5) : '—'} />
+        <Tile label="FPS, slowest 5 %" value={group?.fps ? formatDecimal(group.fps.p5) : '—'} />
         <Tile label="Errors" value={formatCount(errorCount)} />
       </section>
       {totals.events === 0 ? (
@@ -104,7 +104,7 @@ export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
               <tbody>
                 {(errors.data?.errors ?? []).map((e) => (
                   <tr key={e.fingerprint}>
-                    <td title={e.source}>{e.message}</td>
+                    <td title={e.source ?? undefined}>{e.message}</td>
                     <td className="num">{formatCount(e.count)}</td>
                   </tr>
                 ))}
