@@ -152,13 +152,13 @@ describe.each(DRIVERS)('vantage retention run on the %s store', (driver) => {
     } finally {
       await store.close();
     }
-    const row = new RegExp(`^${projectId}\\s+1d\\s+2\\s+1\\s+1\\s+0\\s+0\\s+0\\s+0\\s+0$`, 'm');
+    const row = new RegExp(`^${projectId}\\s+1d\\s+2\\s+1\\s+1\\s+0\\s+0\\s+0\\s+0\\s+0\\s+0$`, 'm');
 
     const dry = await runCli(['retention', 'run', '--dry-run'], env);
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(row);
-    expect(dry.stdout).toMatch(/^\(unknown projects\)\s+-\s+0\s+0\s+0\s+0\s+1\s+0\s+0\s+0$/m);
+    expect(dry.stdout).toMatch(/^\(unknown projects\)\s+-\s+0\s+0\s+0\s+0\s+0\s+1\s+0\s+0\s+0$/m);
     expect(dry.stdout).toContain('5 rows would be deleted');
     expect(dry.stdout.trimEnd().endsWith('dry run: nothing deleted')).toBe(true);
     store = await database.open();

@@ -113,8 +113,8 @@ the classification they had.`,
   'retention run': `Usage: vantage retention run [--dry-run] [--project <id>]
 
 Deletes what has outlived its retention, as the collector's retention job does every
-RETENTION_JOB_INTERVAL_MINUTES: per-session data (sessions, identity links, the dedup ledger)
-older than the project's retention_days, dead letters older than DLQ_RETENTION_DAYS (or the
+RETENTION_JOB_INTERVAL_MINUTES: per-session data (sessions, identity links, the dedup ledger,
+raw streams, the sessions each error was seen in) older than the project's retention_days, dead letters older than DLQ_RETENTION_DAYS (or the
 project's retention_days if shorter), monthly usage older than the current month and the 12
 before it, and expired visitor salts. Aggregates are kept. Prints the rows deleted per project
 and table; each project something was deleted from gets an audit row (actor "cli").

@@ -209,6 +209,9 @@ function handWrittenBatches(sid: string, scene: string, startMs: number, i: numb
   const batches = [encodeBatch({ sid, seq: 0, scene, sentAt: at(2001) }, events)];
   // A late batch holding only an opt-in channel: where the scene has it off, nothing of it is accepted.
   batches.push(encodeBatch({ sid, seq: 1, scene, sentAt: at(2600) }, [{ type: 'resource_sample', t: at(2500), geometries: 9, textures: 4, programs: 3 }]));
+  // The same error again an hour later, in a later batch (a tab left open): one more error in
+  // another hour, not one more session.
+  batches.push(encodeBatch({ sid, seq: 2, scene, sentAt: at(3_602_800) }, [{ type: 'runtime_error', t: at(3_602_700), message: 'TypeError: x is undefined', source: 'https://cdn.shop.example.com/vendor.js' }]));
   return batches;
 }
 
@@ -510,21 +513,22 @@ export function resources(population: readonly TruthSession[], q: DeviceQuery) {
 // ---------------------------------------------------------------------------------------------
 // Errors, custom events
 
-/** `GET /api/v1/errors`: `message\nsource` → count and first/last time (epoch ms). */
-export function errors(population: readonly TruthSession[], w: Window): Map<string, { message: string; source: string | null; count: number; firstSeen: number; lastSeen: number }> {
-  const out = new Map<string, { message: string; source: string | null; count: number; firstSeen: number; lastSeen: number }>();
-  for (const { e } of eventsIn(population, w)) {
+/** `GET /api/v1/errors`: `message\nsource` → count, distinct sessions and first/last time (epoch ms). */
+export function errors(population: readonly TruthSession[], w: Window): Map<string, { message: string; source: string | null; count: number; sessions: number; firstSeen: number; lastSeen: number }> {
+  const out = new Map<string, { message: string; source: string | null; count: number; sessions: Set<string>; firstSeen: number; lastSeen: number }>();
+  for (const { e, s } of eventsIn(population, w)) {
     if (e.type !== 'runtime_error') continue;
     const key = `${e.message}\n${e.source ?? ''}`;
     const r = out.get(key);
-    if (!r) out.set(key, { message: e.message, source: e.source ?? null, count: 1, firstSeen: e.t, lastSeen: e.t });
+    if (!r) out.set(key, { message: e.message, source: e.source ?? null, count: 1, sessions: new Set([s.sid]), firstSeen: e.t, lastSeen: e.t });
     else {
       r.count += 1;
+      r.sessions.add(s.sid);
       r.firstSeen = Math.min(r.firstSeen, e.t);
       r.lastSeen = Math.max(r.lastSeen, e.t);
     }
   }
-  return out;
+  return new Map([...out].map(([key, r]) => [key, { ...r, sessions: r.sessions.size }]));
 }
 
 /** The contract's value of one property: String() of a scalar cut to 64 characters, else `(none)`. */

@@ -504,12 +504,15 @@ function oracle(driver: Driver, every: number): void {
       }
     });
 
-    it('errors: one row per fingerprint with counts and first/last seen, script URLs without their query', async () => {
+    it('errors: one row per fingerprint with counts, distinct sessions and first/last seen, script URLs without their query', async () => {
       const { createHash } = await import('node:crypto');
       for (const { name, w, from, to } of windows()) {
         const want = truth.errors(sessions, w);
         expect(want.size, `${name}: errors to compare`).toBeGreaterThan(2);
-        const { items } = await allPages<{ fingerprint: string; message: string; source: string | null; count: number; firstSeen: string; lastSeen: string }>(c, '/api/v1/errors', 'errors', { from, to, scene: w.scene, limit: 3 });
+        // Distinct sessions, not events: some error recurs within a session, some in several.
+        expect([...want.values()].some((r) => r.sessions < r.count), `${name}: an error recurs within a session`).toBe(true);
+        expect([...want.values()].some((r) => r.sessions > 1), `${name}: an error in several sessions`).toBe(true);
+        const { items } = await allPages<{ fingerprint: string; message: string; source: string | null; count: number; sessions: number; firstSeen: string; lastSeen: string }>(c, '/api/v1/errors', 'errors', { from, to, scene: w.scene, limit: 3 });
         expect(items.length, name).toBe(want.size);
         const counts = items.map((e) => e.count);
         expect(counts, `${name}: sorted by count`).toEqual([...counts].sort((a, b) => b - a));
@@ -517,7 +520,7 @@ function oracle(driver: Driver, every: number): void {
           const exact = want.get(`${e.message}\n${e.source ?? ''}`);
           expect(exact, `${name}: unexpected error ${JSON.stringify(e)}`).toBeDefined();
           const fingerprint = createHash('sha256').update(`${e.message}\n${e.source ?? ''}`).digest('hex').slice(0, 16);
-          expect(e, name).toEqual({ fingerprint, message: exact?.message, source: exact?.source, count: exact?.count, firstSeen: new Date(exact?.firstSeen ?? 0).toISOString(), lastSeen: new Date(exact?.lastSeen ?? 0).toISOString() });
+          expect(e, name).toEqual({ fingerprint, message: exact?.message, source: exact?.source, count: exact?.count, sessions: exact?.sessions, firstSeen: new Date(exact?.firstSeen ?? 0).toISOString(), lastSeen: new Date(exact?.lastSeen ?? 0).toISOString() });
         }
       }
     });

@@ -11,6 +11,8 @@ import type { Rollup } from './define.js';
 export interface FoldContext {
   projectId: string;
   sceneId: string;
+  /** The batch's session. */
+  sessionId: string;
   /** When the collector received the batch, epoch ms. */
   receivedAt: number;
   /** Of the sender's user agent; '' when the privacy mode keeps none (paranoid) or unknown. */

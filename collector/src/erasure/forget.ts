@@ -25,6 +25,7 @@ export const ERASED_TABLES = [
   { table: 'ingest_batches', where: 'session_id = ANY($2::text[])' },
   { table: 'session_chunks', where: 'session_id = ANY($2::text[])' },
   { table: 'dlq', where: 'session_id = ANY($2::text[]) OR id = ANY($5::uuid[])' },
+  { table: 'agg_error_sessions', where: 'session_id = ANY($2::text[])' },
 ] as const;
 
 /** Rows deleted per table of {@link ERASED_TABLES}: the answer's `deleted`. */

@@ -322,6 +322,7 @@ function foldContext(b: AcceptedBatch): FoldContext {
   return {
     projectId: b.projectId,
     sceneId: b.sceneId,
+    sessionId: b.sessionId,
     receivedAt: b.receivedAt,
     deviceType: f?.deviceType ?? '',
     browser: f?.browser ?? '',

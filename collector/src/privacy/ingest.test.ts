@@ -233,7 +233,7 @@ describe.each(DRIVERS)('privacy at ingest on the %s store', (driver) => {
     expect(asset?.[2]).toBe('https://cdn.example/sofa.glb?utm_source=x');
   });
 
-  it('erasing a user reaches what ingest wrote: the sessions before identify, their links, ledger and dead letters', async () => {
+  it('erasing a user reaches what ingest wrote: the sessions before identify, their links, ledger, dead letters and the errors they saw', async () => {
     const { project, keys } = await createProject(store, { name: 'erasure e2e', privacyMode: 'standard', retentionDays: 90 }, 'test');
     const pk = keys.find((k) => k.kind === 'pk')?.token ?? '';
     const sk = keys.find((k) => k.kind === 'sk')?.token ?? '';
@@ -243,9 +243,18 @@ describe.each(DRIVERS)('privacy at ingest on the %s store', (driver) => {
     const broken = batchOf(sid(1), 0, [sessionStart()], { anon: 'anon-e' });
     (broken.events as unknown[]).push([9, 3, 'https://cdn.example/x.glb', 'model', 10, true, -5]);
     expect((await send(c.url, pk, broken)).body).toEqual({ accepted: 1, dropped: { invalid_field: 1 } });
-    await send(c.url, pk, batchOf(sid(2), 0, [sessionStart()], { anon: 'anon-e' }));
+    // Errors on: which sessions saw an error is per-session data too.
+    const scene = await fetch(`${c.url}/api/v1/scenes/sofa`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${sk}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ capture: { runtime_error: true } }),
+    });
+    expect(scene.status).toBe(200);
+    const error: VantageEvent = { type: 'runtime_error', t: T0 + 200, message: 'TypeError: x is undefined', source: 'https://shop.example/app.js' };
+    expect((await send(c.url, pk, batchOf(sid(2), 0, [sessionStart(), error], { anon: 'anon-e' }))).body).toEqual({ accepted: 2, dropped: {} });
     await send(c.url, pk, batchOf(sid(3), 0, [sessionStart()], { anon: 'anon-e', user: 'user-e' }));
-    await send(c.url, pk, batchOf(sid(4), 0, [sessionStart()], { anon: 'anon-other', user: 'user-other' }));
+    expect((await send(c.url, pk, batchOf(sid(4), 0, [sessionStart(), error], { anon: 'anon-other', user: 'user-other' }))).body).toEqual({ accepted: 2, dropped: {} });
+    expect(await store.query('SELECT session_id FROM agg_error_sessions WHERE project_id = $1 ORDER BY session_id', [project.id])).toEqual([{ session_id: sid(2) }, { session_id: sid(4) }]);
     const counted = await storedEventCount(store, project.id);
 
     const response = await fetch(`${c.url}/api/v1/forget`, {
@@ -254,7 +263,8 @@ describe.each(DRIVERS)('privacy at ingest on the %s store', (driver) => {
       body: JSON.stringify({ user_id: 'user-e' }),
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ deleted: { sessions: 3, identity_links: 3, ingest_batches: 3, session_chunks: 0, dlq: 1 } });
+    expect(await response.json()).toEqual({ deleted: { sessions: 3, identity_links: 3, ingest_batches: 3, session_chunks: 0, dlq: 1, agg_error_sessions: 1 } });
+    expect(await store.query('SELECT session_id FROM agg_error_sessions WHERE project_id = $1', [project.id])).toEqual([{ session_id: sid(4) }]);
     expect((await sessionRows(project.id)).map((r) => r.id)).toEqual([sid(4)]);
     expect(await store.query('SELECT session_id FROM identity_links WHERE project_id = $1', [project.id])).toEqual([{ session_id: sid(4) }]);
     expect(await store.query('SELECT 1 FROM dlq WHERE project_id = $1', [project.id])).toEqual([]);

@@ -20,7 +20,7 @@ import { runRetention, type ProjectRetentionReport, type RetentionBatch, type Re
 import { RETENTION_TABLE_NAMES } from './tables.js';
 
 const NOW = new Date(Date.UTC(2026, 10, 23, 12, 0, 0));
-const TABLES = ['sessions', 'identity_links', 'ingest_batches', 'dlq', 'usage_monthly', 'visitor_salts', 'event_counts_hourly', 'drops_daily', 'agg_visitor_hashes', 'session_chunks'];
+const TABLES = ['sessions', 'identity_links', 'ingest_batches', 'dlq', 'usage_monthly', 'visitor_salts', 'event_counts_hourly', 'drops_daily', 'agg_visitor_hashes', 'session_chunks', 'agg_error_sessions'];
 
 interface AuditRow {
   actor: string;
@@ -75,6 +75,10 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
         [projectId, session, seq, at],
       );
     }
+    // The sessions an error was seen in are per-session data: they go by their hour.
+    for (const [session, at] of [['old', old], ['recent', recent]] as const) {
+      await db.store.query("INSERT INTO agg_error_sessions (project_id, scene_id, hour, fingerprint, session_id) VALUES ($1, 's', $2, 'f00df00df00df00d', $3)", [projectId, at, session]);
+    }
     // Aggregates outlive everything, however old.
     await seedAggregates(db.store, projectId, daysBefore(NOW, 4000));
   }
@@ -94,8 +98,10 @@ describe.each(DRIVERS)('retention runs on the %s store', (driver) => {
       expect(await columnValues(db.store, 'identity_links', 'session_id', id)).toEqual(['recent']);
       expect(await columnValues(db.store, 'ingest_batches', 'session_id', id)).toEqual(['recent']);
       expect(await columnValues(db.store, 'session_chunks', 'session_id', id)).toEqual(['recent']);
+      expect(await columnValues(db.store, 'agg_error_sessions', 'session_id', id)).toEqual(['recent']);
       expect(await countRows(db.store, 'event_counts_hourly', id)).toBe(1);
       expect(await countRows(db.store, 'drops_daily', id)).toBe(1);
+      expect(await countRows(db.store, 'agg_errors', id)).toBe(1);
       const mine = projectReport(report, id);
       expect(mine.deleted).toMatchObject({ sessions: 1, identity_links: 2, ingest_batches: 2 });
     }

@@ -4,8 +4,9 @@
  * data (the raw session streams, say) is one more line there, and the run, its report, its
  * audit row and the CLI's table pick it up.
  *
- * Never listed, so never deleted: the aggregates (`event_counts_hourly`, `drops_daily`), the
- * audit log (append-only), projects, keys, scenes and rate buckets.
+ * Never listed, so never deleted: the aggregates (`event_counts_hourly`, `drops_daily`, the `agg_`
+ * rollups but for the per-session `agg_error_sessions`), the audit log (append-only), projects,
+ * keys, scenes and rate buckets.
  */
 
 /** A table retention deletes old rows from, chosen by a timestamp column against a cutoff. */
@@ -27,13 +28,16 @@ export interface RetentionTable {
  *   session row still exists, which also clears links whose session is already gone;
  * - `ingest_batches`, the dedup ledger (it holds session ids), by `received_at`. A batch resent
  *   after its ledger row is gone would count again; no client retries for `retention_days`;
- * - `session_chunks`, the raw session streams (only written with raw retention on), by `received_at`.
+ * - `session_chunks`, the raw session streams (only written with raw retention on), by `received_at`;
+ * - `agg_error_sessions`, the sessions each error was seen in (`aggregates/errors.ts`), by `hour`:
+ *   the error's count stays, the sessions behind it go.
  */
 export const PER_SESSION_TABLES = [
   { table: 'sessions', key: ['project_id', 'id'], time: 'started_at' },
   { table: 'identity_links', key: ['project_id', 'session_id', 'anonymous_id', 'user_id'], time: 'linked_at' },
   { table: 'ingest_batches', key: ['project_id', 'session_id', 'seq'], time: 'received_at' },
   { table: 'session_chunks', key: ['project_id', 'session_id', 'seq'], time: 'received_at' },
+  { table: 'agg_error_sessions', key: ['project_id', 'scene_id', 'fingerprint', 'hour', 'session_id'], time: 'hour' },
 ] as const satisfies readonly RetentionTable[];
 
 /** Dead letters hold raw payloads: kept `min(DLQ_RETENTION_DAYS, retention_days)` days. */

@@ -25,7 +25,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { dailyVisitorRollup, visitorHashRollup } from '../aggregates/activity.js';
 import { customRollup } from '../aggregates/custom-events.js';
-import { errorRollup } from '../aggregates/errors.js';
+import { errorRollup, errorSessionsRollup } from '../aggregates/errors.js';
 import { voxelRollup } from '../aggregates/heatmaps.js';
 import { histogramRollup } from '../aggregates/histograms.js';
 import { meshAttentionRollup } from '../aggregates/mesh-attention.js';
@@ -484,6 +484,7 @@ export const aggVoxels = voxelRollup.pgTable;
 export const aggViewDirections = viewDirectionRollup.pgTable;
 export const aggPerfTotals = perfTotalsRollup.pgTable;
 export const aggErrors = errorRollup.pgTable;
+export const aggErrorSessions = errorSessionsRollup.pgTable;
 export const aggCustomEvents = customRollup.pgTable;
 export const aggTrafficSources = trafficSourceRollup.pgTable;
 

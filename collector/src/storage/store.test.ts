@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startPostgres, type PostgresServer } from '../../../test/postgres-server.js';
 import { NIL_PROJECT_ID, StoreError, openStore, schema, storeErrorOf, type Store, type StoreKind } from './index.js';
 
-const TABLES = ['agg_custom_events', 'agg_daily_visitors', 'agg_errors', 'agg_histograms', 'agg_mesh_attention', 'agg_perf_totals', 'agg_traffic_sources', 'agg_view_directions', 'agg_visitor_hashes', 'agg_voxels', 'api_keys', 'audit_log', 'demo_pages', 'dlq', 'drops_daily', 'event_counts_hourly', 'funnels', 'identity_links', 'ingest_batches', 'operator_projects', 'operator_sessions', 'operators', 'projects', 'rate_buckets', 'scene_proxies', 'scenes', 'session_chunks', 'sessions', 'sign_in_failures', 'usage_monthly', 'visitor_salts'];
+const TABLES = ['agg_custom_events', 'agg_daily_visitors', 'agg_error_sessions', 'agg_errors', 'agg_histograms', 'agg_mesh_attention', 'agg_perf_totals', 'agg_traffic_sources', 'agg_view_directions', 'agg_visitor_hashes', 'agg_voxels', 'api_keys', 'audit_log', 'demo_pages', 'dlq', 'drops_daily', 'event_counts_hourly', 'funnels', 'identity_links', 'ingest_batches', 'operator_projects', 'operator_sessions', 'operators', 'projects', 'rate_buckets', 'scene_proxies', 'scenes', 'session_chunks', 'sessions', 'sign_in_failures', 'usage_monthly', 'visitor_salts'];
 /** Migrations in the history (meta/_journal.json), so adding one does not break this test. */
 const MIGRATIONS: number = (JSON.parse(readFileSync(new URL('./migrations/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] }).entries.length;
 const PROJECT = '11111111-2222-4333-8444-555555555555';

@@ -57,10 +57,11 @@ export async function seedSalt(store: Store, projectId: string, periodStart: Dat
   await store.query('INSERT INTO visitor_salts (project_id, kind, period_hours, period_start, expires_at, salt) VALUES ($1, $2, 24, $3, $4, $5)', [projectId, 'visitor', periodStart, expiresAt, randomBytes(32)]);
 }
 
-/** Aggregate rows (`event_counts_hourly`, `drops_daily`) at `at`: retention must keep them. */
+/** Aggregate rows (`event_counts_hourly`, `drops_daily`, `agg_errors`) at `at`: retention must keep them. */
 export async function seedAggregates(store: Store, projectId: string, at: Date): Promise<void> {
   await store.query('INSERT INTO event_counts_hourly (project_id, scene_id, hour, type, events) VALUES ($1, $2, $3, $4, 5)', [projectId, 'scene', at, 'camera']);
   await store.query('INSERT INTO drops_daily (project_id, day, reason, events) VALUES ($1, $2, $3, 3)', [projectId, at, 'bot']);
+  await store.query("INSERT INTO agg_errors (project_id, scene_id, hour, fingerprint, errors, message) VALUES ($1, 'scene', $2, 'f00df00df00df00d', 2, 'boom')", [projectId, at]);
 }
 
 /** Rows of `table` that belong to `projectId`. */

@@ -66,6 +66,8 @@ export interface ErrorRow {
   /** The script URL (query string dropped); null when the error named none. */
   source: string | null;
   count: number;
+  /** Distinct sessions that saw it in the window (within the project's retention). */
+  sessions: number;
   firstSeen: string;
   lastSeen: string;
 }

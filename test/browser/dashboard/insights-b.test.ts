@@ -18,7 +18,7 @@ import { api, pixels, SCENES, SCREENSHOT_DIR, startLoadedCollector, unlabelled, 
 const POLL = { timeout: 30_000 };
 const VIEWPORT = { width: 1280, height: 860 };
 
-interface ErrorRow { fingerprint: string; message: string; source: string | null; count: number; firstSeen: string; lastSeen: string }
+interface ErrorRow { fingerprint: string; message: string; source: string | null; count: number; sessions: number; firstSeen: string; lastSeen: string }
 interface CustomRow { name: string; count: number; byProperty: Array<{ value: string; count: number }> | null }
 interface Report { id: string; name: string; sessions: number; steps: Array<{ kind: string; sessions: number; conversion: number }> }
 
@@ -105,6 +105,9 @@ describe('the dashboard: errors, custom events, funnels', () => {
     // The table: one row per group, most frequent first, counts as the API says.
     expect(await column(page, 'Error groups', 0)).toEqual(errors.map((e) => e.message));
     expect(await column(page, 'Error groups', 2)).toEqual(errors.map((e) => n(e.count)));
+    // Each group's distinct sessions: no more than its errors, nor than the sessions with errors.
+    expect(errors.every((e) => e.sessions >= 1 && e.sessions <= e.count && e.sessions <= affected)).toBe(true);
+    expect(await column(page, 'Error groups', 4)).toEqual(errors.map((e) => n(e.sessions)));
     // Sorting: a header is a button; a second press reverses; aria-sort says which.
     const countHeader = page.getByRole('columnheader', { name: /^Count/ });
     expect(await countHeader.getAttribute('aria-sort')).toBe('descending');

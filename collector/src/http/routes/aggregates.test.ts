@@ -191,7 +191,7 @@ describe.each(DRIVERS)('aggregate query routes on the %s store', (driver) => {
     expect(weekly.body).toEqual({ groups: body.groups, interval: 'week', series: [{ start: '2026-12-07T00:00:00.000Z', groups: body.groups }] });
   });
 
-  it('answers errors by fingerprint with first and last seen', async () => {
+  it('answers errors by fingerprint with their sessions and first and last seen', async () => {
     const { body } = await get(c, `/api/v1/errors?scene=${SCENE}`);
     expect(body).toEqual({
       errors: [
@@ -200,6 +200,8 @@ describe.each(DRIVERS)('aggregate query routes on the %s store', (driver) => {
           message: 'TypeError: x is undefined',
           source: 'https://shop.example/app.js',
           count: 2,
+          // Twice in one session.
+          sessions: 1,
           firstSeen: new Date(T + 900).toISOString(),
           lastSeen: new Date(T + 950).toISOString(),
         },

@@ -71,6 +71,10 @@ async function seedWorld(store: Store, projectId: string): Promise<Map<string, s
   await insertSessions(store, projectId, SESSIONS);
   await insertLinks(store, projectId, LINKS);
   for (const s of SESSIONS) await insertBatches(store, projectId, s.id);
+  // Every session saw one error: the error's sessions are per-session data, erased with them.
+  for (const s of SESSIONS) {
+    await store.query("INSERT INTO agg_error_sessions (project_id, scene_id, hour, fingerprint, session_id) VALUES ($1, 'seed-scene', $2, 'f00df00df00df00d', $3)", [projectId, new Date(T0), s.id]);
+  }
   const ids = await insertLetters(store, projectId, LETTERS.map((l) => l.letter));
   return new Map(LETTERS.map((l, i) => [l.name, ids[i] as string]));
 }
@@ -147,9 +151,10 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
   it("erases a user with the sessions before identify, on every device, but not another user's session on a shared browser", async () => {
     const res = await forget(c, { user_id: 'user-ursula', project_id: other.project.id });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ deleted: { sessions: 6, identity_links: 5, ingest_batches: 12, session_chunks: 0, dlq: 7 } });
+    expect(res.body).toEqual({ deleted: { sessions: 6, identity_links: 5, ingest_batches: 12, session_chunks: 0, dlq: 7, agg_error_sessions: 6 } });
 
     expect(await column(store, 'SELECT id AS v FROM sessions WHERE project_id = $1', c.project.id)).toEqual(['sess-eight', 'sess-four', 'sess-seven']);
+    expect(await column(store, 'SELECT session_id AS v FROM agg_error_sessions WHERE project_id = $1', c.project.id)).toEqual(['sess-eight', 'sess-four', 'sess-seven']);
     expect(await column(store, "SELECT session_id || '|' || anonymous_id || '|' || user_id AS v FROM identity_links WHERE project_id = $1", c.project.id)).toEqual([
       'sess-four|anon-alpha|user-victor',
       'sess-seven|anon-gamma|',
@@ -172,7 +177,7 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
     expect(audit).toMatchObject({
       actor: `key:${skId}`,
       target: subjectHash(c.project.id, 'user_id', 'user-ursula'),
-      detail: { subject: ['user_id'], deleted: { sessions: 6, identity_links: 5, ingest_batches: 12, session_chunks: 0, dlq: 7 } },
+      detail: { subject: ['user_id'], deleted: { sessions: 6, identity_links: 5, ingest_batches: 12, session_chunks: 0, dlq: 7, agg_error_sessions: 6 } },
     });
     expect(audit?.target).toMatch(/^[0-9a-f]{64}$/);
     // Recomputing needs the project too: the same user id elsewhere hashes differently.
@@ -184,7 +189,7 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
   it('is idempotent: erasing again answers zeros and is audited again', async () => {
     const before = await snapshotProject(store, c.project.id, ['rate_buckets']);
     const res = await forget(c, { user_id: 'user-ursula' });
-    expect(res).toEqual({ status: 200, body: { deleted: { sessions: 0, identity_links: 0, ingest_batches: 0, session_chunks: 0, dlq: 0 } } });
+    expect(res).toEqual({ status: 200, body: { deleted: { sessions: 0, identity_links: 0, ingest_batches: 0, session_chunks: 0, dlq: 0, agg_error_sessions: 0 } } });
     const after = await snapshotProject(store, c.project.id, ['rate_buckets']);
     expect(after.audit_log).toHaveLength((before.audit_log?.length ?? 0) + 1);
     expect({ ...after, audit_log: [] }).toEqual({ ...before, audit_log: [] });
@@ -196,7 +201,7 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
 
   it('erases by anonymous id and by session id, several at once, on /v1/forget too', async () => {
     const res = await forget(c, { anonymous_id: 'anon-gamma', session_id: 'sess-eight' }, c.sk, '/v1/forget');
-    expect(res).toEqual({ status: 200, body: { deleted: { sessions: 2, identity_links: 1, ingest_batches: 4, session_chunks: 0, dlq: 1 } } });
+    expect(res).toEqual({ status: 200, body: { deleted: { sessions: 2, identity_links: 1, ingest_batches: 4, session_chunks: 0, dlq: 1, agg_error_sessions: 2 } } });
     expect(await column(store, 'SELECT id AS v FROM sessions WHERE project_id = $1', c.project.id)).toEqual(['sess-four']);
     expect(await column(store, 'SELECT id::text AS v FROM dlq WHERE project_id = $1', c.project.id)).not.toContain(letters.get('event of anon-gamma'));
     const last = (await forgetAudits(store, c.project.id)).at(-1);
@@ -204,7 +209,7 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
     expect(last?.detail).toMatchObject({ subject: ['anonymous_id', 'session_id'] });
 
     // An anonymous id reaches every session it appeared in, identified ones included.
-    expect((await forget(c, { anonymous_id: 'anon-alpha' })).body).toEqual({ deleted: { sessions: 1, identity_links: 1, ingest_batches: 2, session_chunks: 0, dlq: 3 } });
+    expect((await forget(c, { anonymous_id: 'anon-alpha' })).body).toEqual({ deleted: { sessions: 1, identity_links: 1, ingest_batches: 2, session_chunks: 0, dlq: 3, agg_error_sessions: 1 } });
     expect(await snapshotProject(store, other.project.id)).toEqual(theirs);
   });
 
@@ -212,6 +217,7 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
     await insertSessions(store, c.project.id, [{ id: 'sess-twenty', anon: 'anon-delta', user: 'user-wanda' }]);
     await insertLinks(store, c.project.id, [['sess-twenty', 'anon-delta', 'user-wanda']]);
     await insertBatches(store, c.project.id, 'sess-twenty');
+    await store.query("INSERT INTO agg_error_sessions (project_id, scene_id, hour, fingerprint, session_id) VALUES ($1, 'seed-scene', $2, 'f00df00df00df00d', 'sess-twenty')", [c.project.id, new Date(T0)]);
     await insertLetters(store, c.project.id, [{ sessionId: 'sess-twenty', eventIndex: 0, envelope: envelope('sess-twenty', { user: 'user-wanda' }), payload: tuple }]);
     const before = await snapshotProject(store, c.project.id, ['rate_buckets']);
 
@@ -227,7 +233,7 @@ describe.each(DRIVERS)('POST /api/v1/forget on the %s store', (driver) => {
       await store.query('DROP TRIGGER test_refuse_delete ON sessions');
       await store.query('DROP FUNCTION test_refuse_delete()');
     }
-    expect((await forget(c, { user_id: 'user-wanda' })).body).toEqual({ deleted: { sessions: 1, identity_links: 1, ingest_batches: 2, session_chunks: 0, dlq: 1 } });
+    expect((await forget(c, { user_id: 'user-wanda' })).body).toEqual({ deleted: { sessions: 1, identity_links: 1, ingest_batches: 2, session_chunks: 0, dlq: 1, agg_error_sessions: 1 } });
     expect(await snapshotProject(store, other.project.id)).toEqual(theirs);
   });
 });

@@ -46,6 +46,7 @@ export function ErrorsPage({ scope }: { scope: Scope }): ReactElement {
       { id: 'source', label: 'Script', value: (e) => e.source ?? '', render: (e) => (e.source ? <code className="source" title={e.source}>{scriptPath(e.source)}</code> : '—') },
       { id: 'count', label: 'Count', numeric: true, value: (e) => e.count, render: (e) => formatCount(e.count) },
       { id: 'share', label: 'Share', numeric: true, value: (e) => e.count, render: (e) => share.format(total > 0 ? e.count / total : 0) },
+      { id: 'sessions', label: 'Sessions', numeric: true, value: (e) => e.sessions, render: (e) => formatCount(e.sessions) },
       { id: 'first', label: 'First seen', nowrap: true, value: (e) => Date.parse(e.firstSeen), render: (e) => formatTime(e.firstSeen) },
       { id: 'last', label: 'Last seen', nowrap: true, value: (e) => Date.parse(e.lastSeen), render: (e) => formatTime(e.lastSeen) },
     ],
@@ -75,7 +76,7 @@ export function ErrorsPage({ scope }: { scope: Scope }): ReactElement {
           <section className="card">
             <h2>Error groups</h2>
             <p className="hint">
-              One group per message and script URL (query strings dropped), most frequent first. Click a column to sort.
+              One group per message and script URL (query strings dropped), most frequent first, with the sessions that saw it. Click a column to sort.
               {errors.data.nextCursor ? ` Showing the ${formatCount(GROUPS)} most frequent.` : ''}
             </p>
             <SortableTable label="Error groups" rows={rows} columns={columns} rowKey={(e) => e.fingerprint} initial="count" />
