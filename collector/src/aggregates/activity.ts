@@ -16,7 +16,7 @@ import type { Store } from '../storage/types.js';
 import type { Percentiles } from './buckets.js';
 import { defineRollup, max, sum } from './define.js';
 import { addToHistogram, histogramRollup, readHistograms } from './histograms.js';
-import { choiceParam, INTERVALS, windowWhere, type AggregateQuery } from './params.js';
+import { choiceParam, intervalStartSql, INTERVALS, windowWhere, type AggregateQuery } from './params.js';
 import type { Aggregate } from './types.js';
 
 /**
@@ -119,20 +119,21 @@ export async function readActivity(store: Store, q: AggregateQuery, query: Query
   const hours = windowWhere(q, 'hour');
   // Visitors: one scene's rows, or the all-scenes rows (never a sum over scenes).
   const days = windowWhere({ ...q, scene: q.scene ?? ALL_SCENES }, 'day');
-  const n = hours.params.length;
+  const hourStart = intervalStartSql(hours.params, interval);
+  const dayStart = intervalStartSql(days.params, interval === 'hour' ? 'day' : interval, 'day');
   const [events, visitors, durations] = await Promise.all([
     store.query<{ start: Date; type: string; n: number }>(
-      `SELECT date_trunc($${n + 1}, hour, 'UTC') AS start, type, sum(events)::float8 AS n FROM event_counts_hourly
+      `SELECT ${hourStart} AS start, type, sum(events)::float8 AS n FROM event_counts_hourly
         WHERE ${hours.where} GROUP BY 1, 2 ORDER BY 1`,
-      [...hours.params, interval],
+      hours.params,
     ),
     store.query<{ start: Date; n: number }>(
-      `SELECT date_trunc($${days.params.length + 1}, day, 'UTC') AS start, sum(n)::float8 AS n FROM (
+      `SELECT ${dayStart} AS start, sum(n)::float8 AS n FROM (
          SELECT day, count(*) AS n FROM agg_visitor_hashes WHERE ${days.where} GROUP BY day
          UNION ALL
          SELECT day, sum(visitors) AS n FROM agg_daily_visitors WHERE ${days.where} GROUP BY day) v
         GROUP BY 1 ORDER BY 1`,
-      [...days.params, interval === 'hour' ? 'day' : interval],
+      days.params,
     ),
     readHistograms(store, { ...q, deviceType: null, browser: null }, ['session_ms'], 'none'),
   ]);

@@ -8,7 +8,7 @@ import type { Store } from '../storage/types.js';
 import type { Accumulator } from './accumulate.js';
 import { bucketOf, percentilesOf, type LowPercentiles, type Percentiles } from './buckets.js';
 import { defineRollup, sum } from './define.js';
-import { windowWhere, type AggregateQuery, type Interval } from './params.js';
+import { intervalStartSql, windowWhere, type AggregateQuery, type Interval } from './params.js';
 import type { FoldContext } from './types.js';
 
 /** The rollup: weight per (project, scene, metric, hour, device type, browser, bucket). */
@@ -112,11 +112,7 @@ export async function readHistograms(
     params.push(q.browser);
     sql += ` AND browser = $${params.length}`;
   }
-  let start = 'NULL::timestamptz';
-  if (interval !== null) {
-    params.push(interval);
-    start = `date_trunc($${params.length}, hour, 'UTC')`;
-  }
+  const start = intervalStartSql(params, interval);
   const rows = await store.query<{ seg: string; start: Date | null; metric: string; bucket: number; w: number }>(
     `SELECT ${segmentColumn(groupBy)} AS seg, ${start} AS start, metric, bucket, sum(weight)::float8 AS w FROM agg_histograms WHERE ${sql}
       GROUP BY 1, 2, metric, bucket`,

@@ -307,9 +307,17 @@ export function visitorsPerDay(population: readonly TruthSession[], w: Window): 
   return new Map([...days].map(([d, set]) => [d, set.size]));
 }
 
+/** Length of a series interval, ms (weeks: from Monday 00:00 UTC). */
+export const INTERVAL_MS = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS } as const;
+
+/** Start of the series interval holding `t` (epoch ms). */
+export function intervalStartOf(t: number, interval: keyof typeof INTERVAL_MS): number {
+  return interval === 'hour' ? hourOf(t) : interval === 'day' ? dayOf(t) : weekOf(t);
+}
+
 /** `GET /api/v1/activity`: totals, the series (buckets with data only) and session durations. */
-export function activity(population: readonly TruthSession[], w: Window, interval: 'hour' | 'day' | 'week') {
-  const bucketOf = interval === 'hour' ? hourOf : interval === 'day' ? dayOf : weekOf;
+export function activity(population: readonly TruthSession[], w: Window, interval: keyof typeof INTERVAL_MS) {
+  const bucketOf = (t: number) => intervalStartOf(t, interval);
   const empty = (): ActivityCounts => ({ sessions: 0, events: 0, eventsByType: {}, visitors: interval === 'hour' ? null : 0 });
   const totals = empty();
   totals.visitors = 0;

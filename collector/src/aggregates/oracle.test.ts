@@ -414,8 +414,6 @@ function oracle(driver: Driver, every: number): void {
      * Each interval of a series must answer what a query of that interval alone (cut to the
      * window) would: the same groups, totals and percentiles as the brute-force truth over it.
      */
-    const INTERVAL_MS = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS } as const;
-    const intervalStart = (t: number, interval: keyof typeof INTERVAL_MS) => (interval === 'week' ? truth.weekOf(t) : Math.floor(t / INTERVAL_MS[interval]) * INTERVAL_MS[interval]);
     const seriesCases = () => {
       const [whole, cut] = windows() as [ReturnType<typeof windows>[number], ReturnType<typeof windows>[number]];
       return [
@@ -426,10 +424,10 @@ function oracle(driver: Driver, every: number): void {
       ];
     };
     /** The truth per interval of `q`'s window: interval start (epoch ms) → the window answer's groups, where there are any. */
-    function truthSeries<T>(q: truth.DeviceQuery, interval: keyof typeof INTERVAL_MS, read: (q: truth.DeviceQuery) => Map<string | null, T>): Map<number, Map<string | null, T>> {
+    function truthSeries<T>(q: truth.DeviceQuery, interval: keyof typeof truth.INTERVAL_MS, read: (q: truth.DeviceQuery) => Map<string | null, T>): Map<number, Map<string | null, T>> {
       const out = new Map<number, Map<string | null, T>>();
-      for (let start = intervalStart(q.from, interval); start < q.to; start += INTERVAL_MS[interval]) {
-        const want = read({ ...q, from: Math.max(start, q.from), to: Math.min(start + INTERVAL_MS[interval], q.to) });
+      for (let start = truth.intervalStartOf(q.from, interval); start < q.to; start += truth.INTERVAL_MS[interval]) {
+        const want = read({ ...q, from: Math.max(start, q.from), to: Math.min(start + truth.INTERVAL_MS[interval], q.to) });
         if (want.size > 0) out.set(start, want);
       }
       return out;

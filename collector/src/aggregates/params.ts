@@ -75,6 +75,14 @@ export function seriesIntervalParam(query: QueryParams, window: TimeWindow): Int
   return interval;
 }
 
+/**
+ * The SQL of the interval start of `column` (a UTC hour or day bucket) for a series read, its
+ * unit pushed onto `params`; without an interval, a null every row shares.
+ */
+export function intervalStartSql(params: unknown[], interval: Interval | null, column = 'hour'): string {
+  return interval === null ? 'NULL::timestamptz' : `date_trunc($${params.push(interval)}, ${column}, 'UTC')`;
+}
+
 /** An integer in `[min, max]`, or `fallback` when absent. */
 export function intParam(query: QueryParams, name: string, min: number, max: number, fallback: number): number {
   const raw = singleParam(query, name);

@@ -16,7 +16,7 @@ import type { Store } from '../storage/types.js';
 import type { LowPercentiles, Percentiles } from './buckets.js';
 import { defineRollup, sum } from './define.js';
 import { addToHistogram, histogramRollup, readHistograms, segmentColumn, type GroupBy, type HistogramGroup, type SeriesPoint } from './histograms.js';
-import { choiceParam, seriesIntervalParam, windowWhere, type AggregateQuery, type Interval } from './params.js';
+import { choiceParam, intervalStartSql, seriesIntervalParam, windowWhere, type AggregateQuery, type Interval } from './params.js';
 import type { Aggregate } from './types.js';
 
 /** Sums per (project, scene, hour, device type, browser). */
@@ -85,7 +85,7 @@ export async function readPerformance(store: Store, q: AggregateQuery, query: Qu
   let filter = where;
   if (q.deviceType !== null) filter += ` AND device_type = $${params.push(q.deviceType)}`;
   if (q.browser !== null) filter += ` AND browser = $${params.push(q.browser)}`;
-  const start = interval === null ? 'NULL::timestamptz' : `date_trunc($${params.push(interval)}, hour, 'UTC')`;
+  const start = intervalStartSql(params, interval);
   const [histograms, rows] = await Promise.all([
     readHistograms(store, q, ['frame_us', 'fps', 'draw_calls', 'triangles'], groupBy, { frame_us: 0.001 }, ['fps'], interval),
     store.query<{ seg: string; start: Date | null; windows: number; frames: number; long_frames: number }>(
