@@ -40,6 +40,7 @@ import { describeSoak, runSoak, soakRows, type SoakResult } from './soak.js';
 import { killAllChildren } from './processes.js';
 import { measureConnector, type ConnectorBenchResult } from './connector.js';
 import { measureReplay } from './replay.js';
+import { installedTools, missingTools } from './preflight.js';
 import { measureR3f, type R3fBenchResult } from './r3f.js';
 import { aggregateRows, connectorRows, decodeValidateRows, describeMachine, ingestRows, saturationRows, markdownTable, r3fRows, replayRows, tableCaption, wireSizeRows } from './report.js';
 import { BATCH_EVENTS, simulateBatches } from './sample.js';
@@ -301,6 +302,11 @@ try {
   config = loadBenchConfig();
 } catch (error) {
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
+const missing = missingTools(config, await installedTools());
+if (missing.length > 0) {
+  for (const line of missing) process.stderr.write(`bench: ${line}\n`);
   process.exit(2);
 }
 /** A repeated signal within this long is the same Ctrl-C (relayed by npm/tsx), not an insistence (ms). */

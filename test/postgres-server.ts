@@ -116,7 +116,8 @@ export function freePort(): Promise<number> {
 
 const INSTALL_HINT = "install Debian's `postgresql` package (apt-get install postgresql)";
 
-async function findBinDir(): Promise<string> {
+/** The folder of PostgreSQL's server binaries, or null when they are not installed. */
+export async function postgresBinDir(): Promise<string | null> {
   const root = '/usr/lib/postgresql';
   const versions = await readdir(root).catch(() => [] as string[]);
   const debian = versions
@@ -124,7 +125,11 @@ async function findBinDir(): Promise<string> {
     .sort((a, b) => Number(b) - Number(a))
     .map((v) => join(root, v, 'bin'));
   const path = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
-  const bin = [...debian, ...path].find((dir) => ['initdb', 'pg_ctl', 'postgres'].every((tool) => existsSync(join(dir, tool))));
+  return [...debian, ...path].find((dir) => ['initdb', 'pg_ctl', 'postgres'].every((tool) => existsSync(join(dir, tool)))) ?? null;
+}
+
+async function findBinDir(): Promise<string> {
+  const bin = await postgresBinDir();
   if (!bin) throw new Error(`PostgreSQL server binaries (initdb, pg_ctl, postgres) not found: ${INSTALL_HINT}`);
   return bin;
 }
