@@ -47,18 +47,6 @@ export interface MeshAttention {
   maxScreenPermille: number;
 }
 
-/** A group of `GET /api/v1/performance`. */
-export interface PerfGroup {
-  deviceType: string | null;
-  browser: string | null;
-  windows: number;
-  frames: number;
-  longFrames: number;
-  /** Null in a group without frame measurements. */
-  frameMs: Percentiles | null;
-  fps: LowPercentiles | null;
-}
-
 /** A row of `GET /api/v1/errors`. */
 export interface ErrorRow {
   fingerprint: string;

@@ -37,7 +37,6 @@ export const DASHBOARD_READS_THE_COLLECTORS_ANSWERS: {
   sessions: Reads<Answer<typeof readSessions>['sessions'][number], Dashboard.SessionSummary>;
   performance: Reads<Json<CollectorPerformance>, Dashboard.PerformanceAnswer>;
   performanceOverTime: Reads<Json<Required<CollectorPerformance>>, Dashboard.PerformanceOverTime>;
-  perfGroup: Reads<Json<CollectorPerformance['groups'][number]>, Dashboard.PerfGroup>;
   resources: Reads<Json<CollectorResources>, Dashboard.ResourcesAnswer>;
   resourcesOverTime: Reads<Json<Required<CollectorResources>>, Dashboard.ResourcesOverTime>;
 } = {
@@ -51,7 +50,6 @@ export const DASHBOARD_READS_THE_COLLECTORS_ANSWERS: {
   sessions: true,
   performance: true,
   performanceOverTime: true,
-  perfGroup: true,
   resources: true,
   resourcesOverTime: true,
 };

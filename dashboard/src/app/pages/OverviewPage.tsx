@@ -11,7 +11,7 @@ import { formatCount, formatDecimal, formatMs } from '../format.js';
 import { useApi } from '../hooks.js';
 import { LineChart, type Line } from '../LineChart.js';
 import { windowRange } from '../time-window.js';
-import type { Activity, ErrorRow, MeshAttention, PerfGroup } from '../types.js';
+import type { Activity, ErrorRow, MeshAttention, PerformanceAnswer } from '../types.js';
 import { Tile } from '../Tile.js';
 
 /** The overview page. */
@@ -20,7 +20,7 @@ export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
   const q = { scene: scope.scene || undefined, from, to };
   const activity = useApi<Activity>(`/api/v1/activity${query({ ...q, interval })}`);
   const meshes = useApi<{ meshes: MeshAttention[] }>(`/api/v1/mesh-attention${query({ ...q, limit: 8 })}`);
-  const perf = useApi<{ groups: PerfGroup[] }>(`/api/v1/performance${query(q)}`);
+  const perf = useApi<PerformanceAnswer>(`/api/v1/performance${query(q)}`);
   const errors = useApi<{ errors: ErrorRow[] }>(`/api/v1/errors${query({ ...q, limit: 5 })}`);
 
   const chart = useMemo(() => {
