@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { CHROMIUM_PATH } from '../test/browser/harness/chromium.js';
-import { postgresBinDir } from '../test/postgres-server.js';
+import { INSTALL_HINT, postgresBinDir } from '../test/postgres-server.js';
 import type { BenchConfig } from './config.js';
 
 /** Which of the outside programs the bench uses are installed. */
@@ -24,7 +24,7 @@ export async function installedTools(): Promise<InstalledTools> {
 export function missingTools(config: Pick<BenchConfig, 'connector'>, tools: InstalledTools): string[] {
   const missing: string[] = [];
   if (!tools.postgres) {
-    missing.push("PostgreSQL's server binaries (initdb, pg_ctl, postgres) are not installed: apt-get install postgresql (as .ci/run does)");
+    missing.push(`PostgreSQL's server binaries (initdb, pg_ctl, postgres) are not installed: ${INSTALL_HINT}, as .ci/run does`);
   }
   if (config.connector && !tools.chromium) {
     missing.push(`Chromium is not at ${CHROMIUM_PATH}: apt-get install chromium (as .ci/run does), set CHROMIUM_PATH, or skip the connector sections with BENCH_CONNECTOR=false`);

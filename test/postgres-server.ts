@@ -114,7 +114,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-const INSTALL_HINT = "install Debian's `postgresql` package (apt-get install postgresql)";
+/** How to get PostgreSQL's server binaries, for every message that finds them missing. */
+export const INSTALL_HINT = "install Debian's `postgresql` package (apt-get install postgresql)";
 
 /** The folder of PostgreSQL's server binaries, or null when they are not installed. */
 export async function postgresBinDir(): Promise<string | null> {
