@@ -5,6 +5,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import { grantKnownOrigin, preflight } from './auth.js';
+import { compression } from './compression.js';
 import type { AppDeps } from './deps.js';
 import { errorBoundary } from './errors.js';
 import {
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestLog(deps));
   app.use(errorBoundary(deps.log, grantKnownOrigin(deps)));
   app.use(preflight(deps));
+  app.use(compression());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -6,6 +6,7 @@
  * Creation and revocation are audited. Collectors stop accepting a revoked key within 30 s.
  */
 import type { Context } from 'koa';
+import { noCompression } from '../compression.js';
 import { createKey, listKeys, revokeKey } from '../../tenants/projects.js';
 import { actorOf, authenticateRequest, checkOrigin, requireSecretKey } from '../auth.js';
 import { readJson } from '../body.js';
@@ -52,6 +53,7 @@ export function createKeyRoute(deps: AppDeps) {
     if (typeof label !== 'string' || label.length > 100 || /[\u0000-\u001f]/.test(label)) throw new HttpError(400, 'invalid_payload', 'label must be up to 100 printable characters');
     const created = await createKey(deps.store, key.projectId, kind, label, actorOf(key));
     ctx.status = 201;
+    noCompression(ctx);
     ctx.body = { id: created.id, kind: created.kind, label, token: created.token };
   };
 }

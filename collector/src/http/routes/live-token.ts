@@ -5,6 +5,7 @@
  * database accepts it; revoking the key voids it (see `live/tokens.ts`).
  */
 import type { Context } from 'koa';
+import { noCompression } from '../compression.js';
 import { mintLiveToken } from '../../live/tokens.js';
 import { authenticate, bearerToken, checkOrigin, requireSecretKey } from '../auth.js';
 import type { AppDeps } from '../deps.js';
@@ -21,6 +22,7 @@ export function liveToken(deps: AppDeps) {
       throw new HttpError(401, 'invalid_api_key', 'the key is unknown or revoked');
     });
     ctx.set('Cache-Control', 'no-store');
+    noCompression(ctx);
     ctx.body = { token: minted.token, expiresAt: new Date(minted.expiresAtMs).toISOString() };
   };
 }

@@ -7,6 +7,7 @@
  * `POST /api/v1/auth/sign-out` ends the session.
  */
 import type { Context } from 'koa';
+import { noCompression } from '../compression.js';
 import { getOperator, normaliseEmail, OperatorError } from '../../operators/operators.js';
 import { decoyHash, MAX_PASSWORD_LENGTH, verifyPassword } from '../../operators/password.js';
 import { endSession, resolveSession, SESSION_COOKIE, SESSION_TTL_MS, startSession } from '../../operators/sessions.js';
@@ -52,6 +53,7 @@ export function signIn(deps: AppDeps) {
     const session = await startSession(deps.store, row.id);
     ctx.cookies.set(SESSION_COOKIE, session.token, cookieOptions(ctx, SESSION_TTL_MS));
     ctx.set('Cache-Control', 'no-store');
+    noCompression(ctx);
     ctx.body = { operator: await getOperator(deps.store, row.id), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
   };
 }
@@ -63,6 +65,7 @@ export function me(deps: AppDeps) {
     const session = token ? await resolveSession(deps.store, token) : null;
     if (!session) throw new HttpError(401, 'invalid_api_key', 'not signed in');
     ctx.set('Cache-Control', 'no-store');
+    noCompression(ctx);
     ctx.body = { operator: await getOperator(deps.store, session.operatorId), csrfToken: session.csrfToken };
   };
 }
