@@ -5,7 +5,7 @@
  * with the threshold at zero so that their size alone cannot be why.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -13,32 +13,12 @@ import { demoAssetsDir, demoModelPath } from '@vantage/demo';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperator } from '../operators/operators.js';
+import { rawRequest, type RawAnswer } from '../testing/raw-http.js';
 import { startTestCollector, useTestStore, type TestCollector } from '../testing/harness.js';
 import { createRouter } from './app.js';
 import { compressibleType, compression } from './compression.js';
 
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-/** A request whose answer is read as bytes on the wire (fetch would decode it). */
-function raw(url: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const { hostname, port } = new URL(url);
-    const req = request({ hostname, port, path, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function decoded(answer: Raw): Buffer {
+function decoded(answer: RawAnswer): Buffer {
   const encoding = answer.headers['content-encoding'];
   if (encoding === 'br') return brotliDecompressSync(answer.body);
   if (encoding === 'gzip') return gunzipSync(answer.body);
@@ -74,7 +54,7 @@ describe('response compression through the real app', () => {
   });
 
   it('sends the demo script as brotli when accepted, else gzip, and both decode to the file', async () => {
-    const br = await raw(c.url, 'GET', `/demo/assets/${DEMO_SCRIPT}`, { 'Accept-Encoding': 'gzip, deflate, br' });
+    const br = await rawRequest(c.url, 'GET', `/demo/assets/${DEMO_SCRIPT}`, { 'Accept-Encoding': 'gzip, deflate, br' });
     expect(br.status).toBe(200);
     expect(br.headers['content-encoding']).toBe('br');
     expect(String(br.headers.vary)).toMatch(/accept-encoding/i);
@@ -82,53 +62,53 @@ describe('response compression through the real app', () => {
     // The point of it: the bundle goes out at well under half its size.
     expect(br.body.byteLength).toBeLessThan(script.byteLength * 0.4);
 
-    const gzip = await raw(c.url, 'GET', `/demo/assets/${DEMO_SCRIPT}`, { 'Accept-Encoding': 'gzip' });
+    const gzip = await rawRequest(c.url, 'GET', `/demo/assets/${DEMO_SCRIPT}`, { 'Accept-Encoding': 'gzip' });
     expect(gzip.headers['content-encoding']).toBe('gzip');
     expect(decoded(gzip).equals(script)).toBe(true);
   });
 
   it('sends the file as it is to a client that accepts no encoding, and to HEAD', async () => {
-    const plain = await raw(c.url, 'GET', `/demo/assets/${DEMO_SCRIPT}`);
+    const plain = await rawRequest(c.url, 'GET', `/demo/assets/${DEMO_SCRIPT}`);
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(Number(plain.headers['content-length'])).toBe(script.byteLength);
     expect(plain.body.equals(script)).toBe(true);
 
-    const refused = await raw(c.url, 'GET', `/demo/assets/${DEMO_SCRIPT}`, { 'Accept-Encoding': 'br;q=0, gzip;q=0' });
+    const refused = await rawRequest(c.url, 'GET', `/demo/assets/${DEMO_SCRIPT}`, { 'Accept-Encoding': 'br;q=0, gzip;q=0' });
     expect(refused.headers['content-encoding']).toBeUndefined();
     expect(refused.body.equals(script)).toBe(true);
 
-    const head = await raw(c.url, 'HEAD', `/demo/assets/${DEMO_SCRIPT}`, { 'Accept-Encoding': 'br' });
+    const head = await rawRequest(c.url, 'HEAD', `/demo/assets/${DEMO_SCRIPT}`, { 'Accept-Encoding': 'br' });
     expect(head.headers['content-encoding']).toBeUndefined();
     expect(Number(head.headers['content-length'])).toBe(script.byteLength);
   });
 
   it('compresses a large JSON answer and leaves a small one alone', async () => {
     const meshes = Array.from({ length: 400 }, (_, i) => ({ id: `sofa/part-${i}`, box: [-1000 - i, 0, -500, 1000 + i, 900, 500] }));
-    const put = await raw(c.url, 'PUT', '/api/v1/scenes/sofa/proxy', { Authorization: `Bearer ${c.pk}`, 'Content-Type': 'application/json', Origin: 'https://shop.example' }, JSON.stringify({ hash: 'abc123', meshes }));
+    const put = await rawRequest(c.url, 'PUT', '/api/v1/scenes/sofa/proxy', { Authorization: `Bearer ${c.pk}`, 'Content-Type': 'application/json', Origin: 'https://shop.example' }, JSON.stringify({ hash: 'abc123', meshes }));
     expect(put.status).toBe(200);
-    const read = await raw(c.url, 'GET', '/api/v1/scenes/sofa/proxy', { Authorization: `Bearer ${c.sk}`, 'Accept-Encoding': 'br' });
+    const read = await rawRequest(c.url, 'GET', '/api/v1/scenes/sofa/proxy', { Authorization: `Bearer ${c.sk}`, 'Accept-Encoding': 'br' });
     expect(read.status).toBe(200);
     expect(read.headers['content-encoding']).toBe('br');
     expect((JSON.parse(decoded(read).toString('utf8')) as { meshes: unknown }).meshes).toEqual(meshes);
 
-    const health = await raw(c.url, 'GET', '/healthz', { 'Accept-Encoding': 'br' });
+    const health = await rawRequest(c.url, 'GET', '/healthz', { 'Accept-Encoding': 'br' });
     expect(health.status).toBe(200);
     expect(health.body.byteLength).toBeLessThan(1024);
     expect(health.headers['content-encoding']).toBeUndefined();
   });
 
   it('sends the glTF model as it is: binary data gains nothing', async () => {
-    const model = await raw(c.url, 'GET', '/demo/assets/GlamVelvetSofa.glb', { 'Accept-Encoding': 'br, gzip' });
+    const model = await rawRequest(c.url, 'GET', '/demo/assets/GlamVelvetSofa.glb', { 'Accept-Encoding': 'br, gzip' });
     expect(model.status).toBe(200);
     expect(model.headers['content-encoding']).toBeUndefined();
     expect(model.body.equals(await readFile(demoModelPath))).toBe(true);
   });
 
   it('keeps ingest out of it: the collect answer has no encoding and no Vary on Accept-Encoding', async () => {
-    const control = await raw(c.url, 'GET', '/healthz', { 'Accept-Encoding': 'br' });
+    const control = await rawRequest(c.url, 'GET', '/healthz', { 'Accept-Encoding': 'br' });
     // The middleware marks every answer it sees with Vary, compressed or not; ingest never meets it.
     expect(String(control.headers.vary)).toMatch(/accept-encoding/i);
-    const collect = await raw(c.url, 'POST', '/api/v1/collect', { Authorization: `Bearer ${c.pk}`, 'Content-Type': 'application/msgpack', 'Accept-Encoding': 'br' }, 'not msgpack');
+    const collect = await rawRequest(c.url, 'POST', '/api/v1/collect', { Authorization: `Bearer ${c.pk}`, 'Content-Type': 'application/msgpack', 'Accept-Encoding': 'br' }, 'not msgpack');
     expect(collect.status).toBe(400);
     expect(collect.headers['content-encoding']).toBeUndefined();
     expect(String(collect.headers.vary ?? '')).not.toMatch(/accept-encoding/i);
@@ -162,30 +142,30 @@ describe('answers that carry a secret', () => {
   });
 
   it('compresses an answer without a secret (the key list) at this threshold', async () => {
-    const list = await raw(url, 'GET', '/api/v1/keys', { Authorization: `Bearer ${c.sk}`, 'Accept-Encoding': 'br' });
+    const list = await rawRequest(url, 'GET', '/api/v1/keys', { Authorization: `Bearer ${c.sk}`, 'Accept-Encoding': 'br' });
     expect(list.status).toBe(200);
     expect(list.headers['content-encoding']).toBe('br');
     expect(JSON.parse(decoded(list).toString('utf8'))).toHaveProperty('keys');
   });
 
   it('never compresses the sign-in and session answers (CSRF token), a live token, or a new key', async () => {
-    const signIn = await raw(url, 'POST', '/api/v1/auth/sign-in', { 'Content-Type': 'application/json', 'Accept-Encoding': 'br, gzip' }, JSON.stringify({ email: 'ada@example.com', password: PASSWORD }));
+    const signIn = await rawRequest(url, 'POST', '/api/v1/auth/sign-in', { 'Content-Type': 'application/json', 'Accept-Encoding': 'br, gzip' }, JSON.stringify({ email: 'ada@example.com', password: PASSWORD }));
     expect(signIn.status).toBe(200);
     expect(signIn.headers['content-encoding']).toBeUndefined();
     expect(JSON.parse(signIn.body.toString('utf8'))).toHaveProperty('csrfToken');
     const cookie = String(signIn.headers['set-cookie']).split(';')[0] as string;
 
-    const me = await raw(url, 'GET', '/api/v1/auth/me', { Cookie: cookie, 'Accept-Encoding': 'br, gzip' });
+    const me = await rawRequest(url, 'GET', '/api/v1/auth/me', { Cookie: cookie, 'Accept-Encoding': 'br, gzip' });
     expect(me.status).toBe(200);
     expect(me.headers['content-encoding']).toBeUndefined();
     expect(JSON.parse(me.body.toString('utf8'))).toHaveProperty('csrfToken');
 
-    const live = await raw(url, 'POST', '/api/v1/live/token', { Authorization: `Bearer ${c.sk}`, 'Accept-Encoding': 'br, gzip' });
+    const live = await rawRequest(url, 'POST', '/api/v1/live/token', { Authorization: `Bearer ${c.sk}`, 'Accept-Encoding': 'br, gzip' });
     expect(live.status).toBe(200);
     expect(live.headers['content-encoding']).toBeUndefined();
     expect(JSON.parse(live.body.toString('utf8'))).toHaveProperty('token');
 
-    const key = await raw(url, 'POST', '/api/v1/keys', { Authorization: `Bearer ${c.sk}`, 'Content-Type': 'application/json', 'Accept-Encoding': 'br, gzip' }, JSON.stringify({ kind: 'pk', label: 'compression test' }));
+    const key = await rawRequest(url, 'POST', '/api/v1/keys', { Authorization: `Bearer ${c.sk}`, 'Content-Type': 'application/json', 'Accept-Encoding': 'br, gzip' }, JSON.stringify({ kind: 'pk', label: 'compression test' }));
     expect(key.status).toBe(201);
     expect(key.headers['content-encoding']).toBeUndefined();
     expect(JSON.parse(key.body.toString('utf8'))).toHaveProperty('token');

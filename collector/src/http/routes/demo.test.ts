@@ -5,30 +5,15 @@
  * whose first start did not create the demo has none.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { DEMO_SCENE_ID, demoAssetsDir, demoModelPath, renderDemoPage } from '@vantage/demo';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { startCollector } from '../../server.js';
+import { rawRequest } from '../../testing/raw-http.js';
 import { createTestDatabase, DRIVERS, startTestCollector, useTestStore, type TestCollector } from '../../testing/harness.js';
 import { ensureDemoProject } from '../../server.js';
 import { createProject, revokeKey, type CreatedKey } from '../../tenants/projects.js';
-
-/** GET `path` exactly as written (fetch would normalise `..` away). */
-function rawGet(url: string, path: string, method = 'GET', headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const { hostname, port } = new URL(url);
-    const req = request({ hostname, port, path, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const page = (endpoint: string, publishableKey: string | undefined) =>
   renderDemoPage({ endpoint, publishableKey, sceneId: DEMO_SCENE_ID, assetBase: '/demo/assets', modelUrl: '/demo/assets/GlamVelvetSofa.glb' });
@@ -64,7 +49,7 @@ describe.each(DRIVERS)('the demo served on the %s store', (driver) => {
       expect(html).toContain(c.url);
       // The endpoint is the address the browser used.
       const host = `localhost:${new URL(c.url).port}`;
-      const viaLocalhost = await rawGet(c.url, '/demo', 'GET', { Host: host });
+      const viaLocalhost = await rawRequest(c.url, 'GET', '/demo', { Host: host });
       expect(viaLocalhost.body.toString()).toBe(page(`http://${host}`, pk.token));
     });
 
@@ -85,7 +70,7 @@ describe.each(DRIVERS)('the demo served on the %s store', (driver) => {
         expect(Number(response.headers.get('content-length'))).toBe((await stat(path)).size);
         expect(bytes.equals(await readFile(path)), file).toBe(true);
       }
-      const head = await rawGet(c.url, '/demo/assets/GlamVelvetSofa.glb', 'HEAD');
+      const head = await rawRequest(c.url, 'HEAD', '/demo/assets/GlamVelvetSofa.glb');
       expect(head.status).toBe(200);
       expect(Number(head.headers['content-length'])).toBe((await stat(demoModelPath)).size);
       expect(head.body.length).toBe(0);
@@ -108,7 +93,7 @@ describe.each(DRIVERS)('the demo served on the %s store', (driver) => {
         '/demo/assets/demo.js%2F',
         '/demo/assets/',
       ]) {
-        const answer = await rawGet(c.url, path);
+        const answer = await rawRequest(c.url, 'GET', path);
         expect(answer.status, path).toBe(404);
         expect(answer.body.toString(), path).not.toContain('"name"');
       }
