@@ -35,6 +35,8 @@ export interface CollectorOptions {
   joining?: Pick<CollectorProcess, 'projectId' | 'publishableKey' | 'secretKey'>;
   /** Collector settings on top of the benchmark's (e.g. `TRUST_PROXY`, `ENABLE_RAW_SESSION_RETENTION`). */
   env?: Readonly<Record<string, string>>;
+  /** Node flags after the collector's own (e.g. the soak's heap probe). */
+  nodeFlags?: readonly string[];
 }
 
 /** Collector settings that could come from the caller's environment and change what is measured. */
@@ -74,7 +76,7 @@ export async function startCollectorProcess(options: CollectorOptions): Promise<
   Object.assign(env, { DATABASE_URL: options.databaseUrl, VANTAGE_DATA_DIR: options.dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...BENCH_RATE_LIMITS, ...options.env });
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   // The flags `npm start` and the Docker image use (see COLLECTOR_NODE_FLAGS).
-  const child = spawnChild('collector', process.execPath, [...COLLECTOR_NODE_FLAGS, ...profile, join(REPO_ROOT, 'collector/dist/cli.js'), 'serve'], env);
+  const child = spawnChild('collector', process.execPath, [...COLLECTOR_NODE_FLAGS, ...profile, ...(options.nodeFlags ?? []), join(REPO_ROOT, 'collector/dist/cli.js'), 'serve'], env);
   try {
     const url = captured(await child.waitForLine(/^Vantage collector on (http:\/\/127\.0\.0\.1:\d+) /, START_TIMEOUT_MS));
     if (options.joining) return { child, url, ...options.joining };

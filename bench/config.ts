@@ -47,7 +47,7 @@ export interface BenchConfig {
   soakConcurrency: number;
   /** `BENCH_SOAK_SAMPLE_SECONDS`: how often the collector's memory is read during the soak (s); default 5. */
   soakSampleSeconds: number;
-  /** `BENCH_SOAK_MAX_GROWTH`: RSS growth over the soak's second half that counts as unbounded (MB/min); default 2. */
+  /** `BENCH_SOAK_MAX_GROWTH`: growth of the collector's live heap (or, without probe readings, its RSS floor) over the soak's second half that counts as unbounded (MB/min); default 2. */
   soakMaxGrowthMbPerMin: number;
   /** `BENCH_AGG_EVENTS`: simulated events ingested before the aggregate queries are timed; default 10,000,000; 0 skips that section. */
   aggEvents: number;

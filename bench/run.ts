@@ -17,8 +17,8 @@
  * 7. the aggregates (issue 5): 10 million simulated events ingested on a fresh PostgreSQL server,
  *    then storage bytes per event and the p50/p95 of every aggregate query next to a trivial
  *    authenticated route (`BENCH_AGG_EVENTS=0` skips it);
- * 8. with `--soak 10m` (or BENCH_SOAK), steady load on one collector for that long: memory
- *    sampled from /proc, nothing lost.
+ * 8. with `--soak 30m` (or BENCH_SOAK), steady load on one collector for that long: its live heap
+ *    after forced full GCs (judged) and its RSS from /proc (for reference), nothing lost.
  *
  * Results go to bench/results/latest.json, and a markdown table for the README is printed.
  * The exit code is 1 when something is wrong (validators disagree, events lost, requests failed),
