@@ -4,11 +4,12 @@
  * ingest answers go out as they are; answers that carry a secret are never compressed, checked
  * with the threshold at zero so that their size alone cannot be why.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { dashboardAssetsDir } from '@vantage/dashboard';
 import { demoAssetsDir, demoModelPath } from '@vantage/demo';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { rawRequest, type RawAnswer } from '../testing/raw-http.js';
 import { startTestCollector, useTestStore, type TestCollector } from '../testing/harness.js';
 import { createRouter } from './app.js';
 import { compressibleType, compression } from './compression.js';
+import { precompressedFiles } from './precompressed.js';
 
 function decoded(answer: RawAnswer): Buffer {
   const encoding = answer.headers['content-encoding'];
@@ -95,6 +97,35 @@ describe('response compression through the real app', () => {
     expect(health.status).toBe(200);
     expect(health.body.byteLength).toBeLessThan(1024);
     expect(health.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('answers the dashboard\'s scripts from kept brotli-11 and gzip-9 copies once they are made, with their length', async () => {
+    const file = (await readdir(dashboardAssetsDir)).find((f) => /^index-.*\.js$/.test(f));
+    if (!file) throw new Error('no index-*.js in the dashboard build');
+    const bytes = await readFile(join(dashboardAssetsDir, file));
+    const first = await rawRequest(c.url, 'GET', `/assets/${file}`, { 'Accept-Encoding': 'gzip, deflate, br' });
+    // Not made yet: compressed for this request, without a length.
+    expect(first.headers['content-encoding']).toBe('br');
+    expect(first.headers['content-length']).toBeUndefined();
+    await precompressedFiles.settled(join(dashboardAssetsDir, file));
+
+    const kept = await rawRequest(c.url, 'GET', `/assets/${file}`, { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(kept.status).toBe(200);
+    expect(kept.headers['content-encoding']).toBe('br');
+    expect(Number(kept.headers['content-length'])).toBe(kept.body.byteLength);
+    expect(kept.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(String(kept.headers.vary)).toMatch(/accept-encoding/i);
+    expect(decoded(kept).equals(bytes)).toBe(true);
+    expect(kept.body.byteLength).toBeLessThan(first.body.byteLength);
+
+    const gzip = await rawRequest(c.url, 'GET', `/assets/${file}`, { 'Accept-Encoding': 'gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(Number(gzip.headers['content-length'])).toBe(gzip.body.byteLength);
+    expect(decoded(gzip).equals(bytes)).toBe(true);
+
+    const plain = await rawRequest(c.url, 'GET', `/assets/${file}`);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.equals(bytes)).toBe(true);
   });
 
   it('sends the glTF model as it is: binary data gains nothing', async () => {

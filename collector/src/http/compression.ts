@@ -1,7 +1,8 @@
 /**
- * Response compression (koa-compress): brotli at quality 4 or gzip, whichever the client accepts
- * first, for text bodies of at least {@link COMPRESS_THRESHOLD_BYTES} — the dashboard's and the
- * demo's scripts (a 700 KB bundle goes out as ~185 KB), query answers, replay streams as NDJSON.
+ * Response compression (koa-compress): brotli at quality 4 when the client accepts it, else gzip,
+ * for text bodies of at least {@link COMPRESS_THRESHOLD_BYTES} — query answers, replay streams as
+ * NDJSON, pages, and the build files' first requests (later ones get the kept copies of
+ * `precompressed.ts`, which this middleware leaves alone: they carry their `Content-Encoding`).
  *
  * Left as they are:
  * - `POST /api/v1/collect`: its acknowledgements are a few dozen bytes, and ingest is the hot path;

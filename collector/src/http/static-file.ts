@@ -1,13 +1,16 @@
 /**
  * Serving a file of a build (the demo's, the dashboard's): only plain file names with a known
  * extension, streamed with its content type, length, last-modified time and the given cache
- * policy; anything else is the caller's `404`.
+ * policy; anything else is the caller's `404`. Files the caller marks are answered from their
+ * kept brotli or gzip copies once those are made (`precompressed.ts`).
  */
 import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Context } from 'koa';
+import { compressibleType } from './compression.js';
 import type { HttpError } from './errors.js';
+import { precompressedFiles } from './precompressed.js';
 
 /** A plain file name: no directory part, no `..`, not hidden. */
 const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
@@ -18,8 +21,19 @@ export function servedType(file: string, types: Readonly<Record<string, string>>
   return FILE_NAME.test(file) && !file.includes('..') && type ? type : null;
 }
 
-/** Stream the file at `path` (a regular file, else `notFound()` is thrown). */
-export async function sendFile(ctx: Context, path: string, type: string, cacheControl: string, notFound: () => HttpError): Promise<void> {
+/**
+ * Whether a build file is worth a kept compressed copy: text (scripts, styles, SVG), not a source
+ * map (megabytes, and asked for only by a developer's tools) nor a binary.
+ */
+export function keptCompressed(file: string, type: string): boolean {
+  return compressibleType(type) && !file.endsWith('.map');
+}
+
+/**
+ * Stream the file at `path` (a regular file, else `notFound()` is thrown). With `precompress`,
+ * a client that accepts brotli (else gzip) gets the file's kept copy when it is made.
+ */
+export async function sendFile(ctx: Context, path: string, type: string, cacheControl: string, notFound: () => HttpError, precompress = false): Promise<void> {
   let info: Stats;
   try {
     info = await stat(path);
@@ -36,6 +50,16 @@ export async function sendFile(ctx: Context, path: string, type: string, cacheCo
   if (ctx.method === 'HEAD') {
     ctx.status = 200;
     return;
+  }
+  const copies = precompress ? precompressedFiles.get(path, info) : null;
+  if (copies) {
+    const encoding = ctx.acceptsEncodings('br') === 'br' ? 'br' : ctx.acceptsEncodings('gzip') === 'gzip' ? 'gzip' : null;
+    ctx.vary('Accept-Encoding');
+    if (encoding) {
+      ctx.set('Content-Encoding', encoding);
+      ctx.body = copies[encoding];
+      return;
+    }
   }
   ctx.body = createReadStream(path);
 }

@@ -9,7 +9,7 @@ import type { Context } from 'koa';
 import { dashboardAssetsDir } from '@vantage/dashboard';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { sendFile, servedType } from '../static-file.js';
+import { keptCompressed, sendFile, servedType } from '../static-file.js';
 
 /** Content types of the files the app's build holds; any other extension is not served. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -46,6 +46,6 @@ export function dashboardAsset(_deps: AppDeps) {
     const file = String(ctx.params.file ?? '');
     const type = servedType(file, CONTENT_TYPES);
     if (!type) throw noSuchAsset();
-    await sendFile(ctx, join(dashboardAssetsDir, file), type, 'public, max-age=31536000, immutable', noSuchAsset);
+    await sendFile(ctx, join(dashboardAssetsDir, file), type, 'public, max-age=31536000, immutable', noSuchAsset, keptCompressed(file, type));
   };
 }

@@ -9,7 +9,7 @@ import { DEMO_SCENE_ID, demoAssetsDir, demoModelPath, renderDemoPage } from '@va
 import { getDemoPage } from '../../tenants/demo-page.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { sendFile, servedType } from '../static-file.js';
+import { keptCompressed, sendFile, servedType } from '../static-file.js';
 
 /** Where the demo's static files are served. */
 export const DEMO_ASSET_BASE = '/demo/assets';
@@ -80,6 +80,6 @@ export function demoAsset(_deps: AppDeps) {
     const type = servedType(file, CONTENT_TYPES);
     if (!type) throw noSuchAsset();
     const path = file === DEMO_MODEL_FILE ? demoModelPath : join(demoAssetsDir, file);
-    await sendFile(ctx, path, type, 'public, max-age=300', noSuchAsset);
+    await sendFile(ctx, path, type, 'public, max-age=300', noSuchAsset, keptCompressed(file, type));
   };
 }
