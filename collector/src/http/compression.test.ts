@@ -31,11 +31,11 @@ function decoded(answer: RawAnswer): Buffer {
 const DEMO_SCRIPT = 'demo.js';
 
 describe('which types are compressed', () => {
-  it('compresses text, scripts, JSON, NDJSON and SVG, and leaves binaries alone', () => {
-    for (const type of ['text/html; charset=utf-8', 'text/css', 'text/javascript; charset=utf-8', 'application/json; charset=utf-8', 'application/x-ndjson', 'image/svg+xml', 'application/problem+json']) {
+  it('compresses text, scripts, JSON, NDJSON, SVG and msgpack, and leaves binaries alone', () => {
+    for (const type of ['text/html; charset=utf-8', 'text/css', 'text/javascript; charset=utf-8', 'application/json; charset=utf-8', 'application/x-ndjson', 'image/svg+xml', 'application/problem+json', 'application/msgpack']) {
       expect([type, compressibleType(type)]).toEqual([type, true]);
     }
-    for (const type of ['model/gltf-binary', 'application/msgpack', 'application/octet-stream', 'image/png', 'font/woff2', '']) {
+    for (const type of ['model/gltf-binary', 'application/octet-stream', 'image/png', 'font/woff2', '']) {
       expect([type, compressibleType(type)]).toEqual([type, false]);
     }
   });

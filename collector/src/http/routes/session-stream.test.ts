@@ -5,10 +5,12 @@
  * (the default) nothing raw is written anywhere and the endpoint answers 403.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { brotliDecompressSync } from 'node:zlib';
 import { Packr, unpack } from 'msgpackr';
 import { encodeBatch, type VantageEvent } from '@vantage/sdk-core/schema';
 import { runRetention } from '../../retention/run.js';
 import type { Store } from '../../storage/types.js';
+import { rawRequest } from '../../testing/raw-http.js';
 import { BROWSER_USER_AGENT, DRIVERS, openTestStore, startTestCollector, type TestCollector } from '../../testing/harness.js';
 
 const packr = new Packr({ useRecords: false });
@@ -76,6 +78,12 @@ describe.each(DRIVERS)('raw session streams on the %s store', (driver) => {
     expect(packed.headers.get('content-type')).toBe('application/msgpack');
     const stream = unpack(new Uint8Array(await packed.arrayBuffer())) as { events: VantageEvent[] };
     expect(stream.events).toEqual(all);
+    // On the wire, compressed for a client that accepts it: msgpack maps repeat every key.
+    const wire = await rawRequest(on.url, 'GET', `/api/v1/sessions/${SESSION}/events`, { Authorization: `Bearer ${on.sk}`, Accept: 'application/msgpack', 'Accept-Encoding': 'br' });
+    expect(wire.headers['content-encoding']).toBe('br');
+    const inflated = brotliDecompressSync(wire.body);
+    expect((unpack(inflated) as { events: VantageEvent[] }).events).toEqual(all);
+    expect(wire.body.byteLength).toBeLessThan(inflated.byteLength / 2);
   });
 
   it('reads a time range from the chunks that cover it', async () => {
