@@ -17,7 +17,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
 import { loadConfig } from '../collector/src/config.js';
 import { createLogger } from '../collector/src/log.js';
 import { startCollector, type RunningCollector } from '../collector/src/server.js';
@@ -25,7 +24,7 @@ import { launchChromium, openPage } from '../test/browser/harness/chromium.js';
 import { servePages } from '../test/browser/harness/page-server.js';
 import '../test/browser/three-connector/page-api.js';
 import type { Cleanup } from './cleanup.js';
-import { median } from './stats.js';
+import { measureFrameRounds } from './frame-rounds.js';
 
 /** Goal: the connector adds under this many milliseconds per frame. */
 export const FRAME_COST_GOAL_MS = 0.2;
@@ -64,15 +63,6 @@ async function api(collector: RunningCollector, sk: string, method: string, path
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
 }
 
-/** Move the real mouse across the canvas until `done()` (so pointer channels and raycasts work). */
-async function wiggle(page: Page, done: () => boolean): Promise<void> {
-  for (let i = 0; !done(); i++) {
-    const a = i / 9;
-    await page.mouse.move(160 + Math.cos(a) * 100, 120 + Math.sin(a * 1.3) * 80);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
-}
-
 /** Measure the connector. */
 export async function measureConnector(options: { framesPerRun: number; rounds: number; cleanup: Cleanup; progress: (line: string) => void }): Promise<ConnectorBenchResult> {
   // Each step undoes one thing; run newest first when done (and by the bench's cleanup on a failure).
@@ -108,46 +98,16 @@ async function measureWith(options: { framesPerRun: number; rounds: number; clea
   undo.push(options.cleanup.defer('connector bench browser', () => browser.close()));
 
   // ---- per-frame cost ------------------------------------------------------------------------
-  const withMs: number[] = [];
-  const withoutMs: number[] = [];
-  const hookMs: number[] = [];
-  let eventsQueued = 0;
-  for (let round = 0; round < options.rounds; round++) {
-    for (const track of round % 2 === 0 ? [true, false] : [false, true]) {
-      const tab = await openPage(browser, { viewport: { width: 800, height: 600 } });
-      try {
-        await tab.page.goto(pages.url('/'));
-        await tab.page.waitForFunction(() => window.vantageThree !== undefined);
-        await tab.page.evaluate(
-          (o) => window.vantageThree.open(o),
-          { grid: 10, unlit: true, size: [320, 240] as [number, number], track, client: { endpoint: collector.url, key: pk, sceneId: scene, flushIntervalMs: 1000 }, tuning: { visibilityWindowMs: 2000, resourceIntervalMs: 2000 } },
-        );
-        if (!(await tab.page.evaluate(() => crossOriginIsolated))) throw new Error('the bench page is not cross-origin isolated: its timer would be coarse');
-        let measuring = true;
-        const input = wiggle(tab.page, () => !measuring);
-        const orbit = tab.page.evaluate(() => window.vantageThree.orbit(3600, 600_000));
-        void orbit.catch(() => undefined);
-        // Warm up under the same input and orbit as the measured frames, so what is measured is
-        // the steady per-frame cost, not the first calls of each code path being compiled (both
-        // pages, with and without the connector, warm up alike).
-        await tab.page.evaluate(() => window.vantageThree.measure(30));
-        const queuedBefore = track ? (await tab.page.evaluate(() => window.vantageThree.stats())).queuedTotal : 0;
-        const m = await tab.page.evaluate((n) => window.vantageThree.measure(n), options.framesPerRun);
-        measuring = false;
-        await input;
-        if (track) {
-          eventsQueued += (await tab.page.evaluate(() => window.vantageThree.stats())).queuedTotal - queuedBefore;
-          withMs.push(m.msPerFrame);
-          hookMs.push(m.connectorMsPerFrame);
-        } else {
-          withoutMs.push(m.msPerFrame);
-        }
-        options.progress(`round ${round + 1}/${options.rounds}, ${track ? 'with' : 'without'} the connector: ${m.msPerFrame.toFixed(1)} ms/frame${track ? `, ${(m.connectorMsPerFrame * 1000).toFixed(1)} µs/frame in the connector` : ''}`);
-      } finally {
-        await tab.close();
-      }
-    }
-  }
+  const frames = await measureFrameRounds({
+    browser,
+    url: pages.url('/'),
+    global: 'vantageThree',
+    setup: (track) => ({ grid: 10, unlit: true, size: [320, 240], track, client: { endpoint: collector.url, key: pk, sceneId: scene, flushIntervalMs: 1000 }, tuning: { visibilityWindowMs: 2000, resourceIntervalMs: 2000 } }),
+    framesPerRun: options.framesPerRun,
+    rounds: options.rounds,
+    label: (track) => `${track ? 'with' : 'without'} the connector`,
+    progress: options.progress,
+  });
 
   // ---- wire bytes of a demo session ----------------------------------------------------------
   let demo: ConnectorBenchResult['demo'] = null;
@@ -161,16 +121,7 @@ async function measureWith(options: { framesPerRun: number; rounds: number; clea
   const bundle = { file: 'connectors/three/dist/vantage.js', minifiedBytes: code.byteLength, gzippedBytes: gzipSync(code, { level: 9 }).byteLength };
 
   return {
-    frames: {
-      meshes: 1000,
-      framesPerRun: options.framesPerRun,
-      rounds: options.rounds,
-      withConnectorMs: median(withMs),
-      withoutConnectorMs: median(withoutMs),
-      hookMs: median(hookMs),
-      hookMsRounds: hookMs,
-      eventsQueued,
-    },
+    frames: { meshes: 1000, framesPerRun: options.framesPerRun, rounds: options.rounds, ...frames },
     demo,
     bundle,
   };

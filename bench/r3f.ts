@@ -11,15 +11,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { loadConfig } from '../collector/src/config.js';
 import { createLogger } from '../collector/src/log.js';
 import { startCollector } from '../collector/src/server.js';
-import { launchChromium, openPage } from '../test/browser/harness/chromium.js';
+import { launchChromium } from '../test/browser/harness/chromium.js';
 import { servePages } from '../test/browser/harness/page-server.js';
 import type {} from '../test/browser/r3f/bench-page-api.js';
 import type { Cleanup } from './cleanup.js';
-import { median } from './stats.js';
+import { measureFrameRounds } from './frame-rounds.js';
 
 /** What the R3F bench measured. */
 export interface R3fBenchResult {
@@ -37,14 +36,6 @@ export interface R3fBenchResult {
 }
 
 const OPT_IN = ['mesh_visibility', 'hover_dwell', 'gaze', 'resource_sample', 'runtime_error'];
-
-async function wiggle(page: Page, done: () => boolean): Promise<void> {
-  for (let i = 0; !done(); i++) {
-    const a = i / 9;
-    await page.mouse.move(160 + Math.cos(a) * 100, 120 + Math.sin(a * 1.3) * 80);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
-}
 
 /** Measure the R3F connector against the plain R3F page. */
 export async function measureR3f(options: { framesPerRun: number; rounds: number; cleanup: Cleanup; progress: (line: string) => void }): Promise<R3fBenchResult> {
@@ -74,47 +65,17 @@ export async function measureR3f(options: { framesPerRun: number; rounds: number
     const browser = await launchChromium();
     undo.push(options.cleanup.defer('r3f bench browser', () => browser.close()));
 
-    const withMs: number[] = [];
-    const withoutMs: number[] = [];
-    const hookMs: number[] = [];
-    let eventsQueued = 0;
-    for (let round = 0; round < options.rounds; round++) {
-      for (const track of round % 2 === 0 ? [true, false] : [false, true]) {
-        const tab = await openPage(browser, { viewport: { width: 800, height: 600 } });
-        try {
-          await tab.page.goto(pages.url('/'));
-          await tab.page.waitForFunction(() => window.vantageR3fBench !== undefined);
-          await tab.page.evaluate((o) => window.vantageR3fBench.open(o), {
-            grid: 10,
-            size: [320, 240] as [number, number],
-            track,
-            client: { endpoint: collector.url, key: pk, sceneId: scene, flushIntervalMs: 1000 },
-            tuning: { visibilityWindowMs: 2000, resourceIntervalMs: 2000 },
-          });
-          if (!(await tab.page.evaluate(() => crossOriginIsolated))) throw new Error('the R3F bench page is not cross-origin isolated: its timer would be coarse');
-          let measuring = true;
-          const input = wiggle(tab.page, () => !measuring);
-          void tab.page.evaluate(() => window.vantageR3fBench.orbit(3600, 600_000)).catch(() => undefined);
-          // Warm up under the same input and orbit as the measured frames (both pages alike).
-          await tab.page.evaluate(() => window.vantageR3fBench.measure(30));
-          const before = track ? (await tab.page.evaluate(() => window.vantageR3fBench.stats())).queuedTotal : 0;
-          const m = await tab.page.evaluate((n) => window.vantageR3fBench.measure(n), options.framesPerRun);
-          measuring = false;
-          await input;
-          if (track) {
-            eventsQueued += (await tab.page.evaluate(() => window.vantageR3fBench.stats())).queuedTotal - before;
-            withMs.push(m.msPerFrame);
-            hookMs.push(m.connectorMsPerFrame);
-          } else {
-            withoutMs.push(m.msPerFrame);
-          }
-          options.progress(`round ${round + 1}/${options.rounds}, R3F page ${track ? 'with' : 'without'} <VantageAnalytics>: ${m.msPerFrame.toFixed(1)} ms/frame${track ? `, ${(m.connectorMsPerFrame * 1000).toFixed(1)} µs/frame in the connector` : ''}`);
-        } finally {
-          await tab.close();
-        }
-      }
-    }
-    return { meshes: 1000, framesPerRun: options.framesPerRun, rounds: options.rounds, withConnectorMs: median(withMs), withoutConnectorMs: median(withoutMs), hookMs: median(hookMs), hookMsRounds: hookMs, eventsQueued };
+    const frames = await measureFrameRounds({
+      browser,
+      url: pages.url('/'),
+      global: 'vantageR3fBench',
+      setup: (track) => ({ grid: 10, size: [320, 240], track, client: { endpoint: collector.url, key: pk, sceneId: scene, flushIntervalMs: 1000 }, tuning: { visibilityWindowMs: 2000, resourceIntervalMs: 2000 } }),
+      framesPerRun: options.framesPerRun,
+      rounds: options.rounds,
+      label: (track) => `R3F page ${track ? 'with' : 'without'} <VantageAnalytics>`,
+      progress: options.progress,
+    });
+    return { meshes: 1000, framesPerRun: options.framesPerRun, rounds: options.rounds, ...frames };
   } finally {
     for (const step of undo.reverse()) await step();
   }
