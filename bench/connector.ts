@@ -24,7 +24,7 @@ import { launchChromium, openPage } from '../test/browser/harness/chromium.js';
 import { servePages } from '../test/browser/harness/page-server.js';
 import '../test/browser/three-connector/page-api.js';
 import type { Cleanup } from './cleanup.js';
-import { measureFrameRounds } from './frame-rounds.js';
+import { measureFrameRounds, type FrameBenchResult } from './frame-rounds.js';
 
 /** Goal: the connector adds under this many milliseconds per frame. */
 export const FRAME_COST_GOAL_MS = 0.2;
@@ -35,24 +35,13 @@ export const BUNDLE_GOAL_BYTES = 15_000;
 
 /** What the connector bench measured. */
 export interface ConnectorBenchResult {
-  frames: {
-    meshes: number;
-    framesPerRun: number;
-    rounds: number;
-    /** Median ms per frame of the page with the connector, and without. */
-    withConnectorMs: number;
-    withoutConnectorMs: number;
-    /** Median ms per frame spent inside the connector's frame hook. */
-    hookMs: number;
-    hookMsRounds: number[];
-    /** Events the connector queued during the measured frames (it was really working). */
-    eventsQueued: number;
-  };
+  frames: FrameBenchResult;
   demo: { events: number; bytes: number; bytesPerEvent: number; requests: number; byType: Record<string, number> } | null;
   bundle: { file: string; minifiedBytes: number; gzippedBytes: number };
 }
 
-const OPT_IN = ['mesh_visibility', 'hover_dwell', 'gaze', 'resource_sample', 'runtime_error'];
+/** The opt-in channels, all switched on for the benches' scenes. */
+export const OPT_IN = ['mesh_visibility', 'hover_dwell', 'gaze', 'resource_sample', 'runtime_error'];
 
 async function api(collector: RunningCollector, sk: string, method: string, path: string, body: unknown): Promise<void> {
   const response = await fetch(`${collector.url}${path}`, {

@@ -34,6 +34,13 @@ export interface FrameRounds {
   eventsQueued: number;
 }
 
+/** What a connector bench reports of its frames: the rounds and how they were run. */
+export interface FrameBenchResult extends FrameRounds {
+  meshes: number;
+  framesPerRun: number;
+  rounds: number;
+}
+
 /** The rounds to run. */
 export interface FrameRoundsOptions<G extends FrameBenchGlobal> {
   readonly browser: Browser;

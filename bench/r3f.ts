@@ -18,24 +18,11 @@ import { launchChromium } from '../test/browser/harness/chromium.js';
 import { servePages } from '../test/browser/harness/page-server.js';
 import type {} from '../test/browser/r3f/bench-page-api.js';
 import type { Cleanup } from './cleanup.js';
-import { measureFrameRounds } from './frame-rounds.js';
+import { OPT_IN } from './connector.js';
+import { measureFrameRounds, type FrameBenchResult } from './frame-rounds.js';
 
 /** What the R3F bench measured. */
-export interface R3fBenchResult {
-  meshes: number;
-  framesPerRun: number;
-  rounds: number;
-  /** Median ms per whole frame of the R3F page with `<VantageAnalytics>`, and without. */
-  withConnectorMs: number;
-  withoutConnectorMs: number;
-  /** Median ms per frame inside the connector's frame work. */
-  hookMs: number;
-  hookMsRounds: number[];
-  /** Events the client queued during the measured frames (it was really working). */
-  eventsQueued: number;
-}
-
-const OPT_IN = ['mesh_visibility', 'hover_dwell', 'gaze', 'resource_sample', 'runtime_error'];
+export type R3fBenchResult = FrameBenchResult;
 
 /** Measure the R3F connector against the plain R3F page. */
 export async function measureR3f(options: { framesPerRun: number; rounds: number; cleanup: Cleanup; progress: (line: string) => void }): Promise<R3fBenchResult> {
