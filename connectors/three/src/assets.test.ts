@@ -38,7 +38,7 @@ describe('watchLoads', () => {
   it('times every load of a real LoadingManager, marks failures, and undoes its wrapping', async () => {
     const manager = new LoadingManager();
     const seen: AssetLoad[] = [];
-    const undo = watchLoads(manager, () => performance.now(), (l) => seen.push(l), (e) => { throw e; }, { location: { href: `${base}/page/` } });
+    const watch = watchLoads(manager, () => performance.now(), (l) => seen.push(l), (e) => { throw e; }, { location: { href: `${base}/page/` } });
     const loader = new FileLoader(manager);
     expect(await load(loader, `${base}/models/chair.glb?v=3`)).toBe(true);
     expect(await load(loader, `${base}/textures/missing.png`)).toBe(false);
@@ -47,10 +47,23 @@ describe('watchLoads', () => {
     expect(seen[0]?.durationMs).toBeGreaterThanOrEqual(25);
     expect(seen[1]).toMatchObject({ url: `${base}/textures/missing.png`, kind: 'texture', ok: false });
     const wrapped = manager.itemEnd;
-    undo();
+    watch.stop();
     expect(manager.itemEnd).not.toBe(wrapped);
     expect(await load(loader, `${base}/models/chair.glb`)).toBe(true);
     expect(seen).toHaveLength(2);
+  });
+
+  it('counts the loads in flight it has seen start', () => {
+    const manager = new LoadingManager();
+    const watch = watchLoads(manager, () => performance.now(), () => undefined, (e) => { throw e; }, { location: { href: `${base}/` } });
+    expect(watch.pending()).toBe(0);
+    manager.itemStart(`${base}/a.glb`);
+    manager.itemStart(`${base}/b.png`);
+    expect(watch.pending()).toBe(2);
+    manager.itemEnd(`${base}/a.glb`);
+    manager.itemError(`${base}/b.png`);
+    expect(watch.pending()).toBe(0);
+    watch.stop();
   });
 
   it('reports a load already in flight when the watch began (R3F’s useLoader loads while rendering), timed from the watch at least', async () => {

@@ -52,14 +52,22 @@ export function assetUrl(url: string, base: string | undefined): string | null {
 
 type Item = (url: string) => void;
 
-/** Wrap `manager` so that every finished load is handed to `onLoad`; returns the undo. */
+/** A watch on a LoadingManager. */
+export interface LoadWatch {
+  /** Loads started since the watch began and not ended yet. */
+  pending(): number;
+  /** Undo the wrapping. */
+  stop(): void;
+}
+
+/** Wrap `manager` so that every finished load is handed to `onLoad`. */
 export function watchLoads(
   manager: LoadingManager,
   now: () => number,
   onLoad: (load: AssetLoad) => void,
   report: (error: unknown) => void,
   g: { location?: { href: string }; performance?: Performance } = globalThis as never,
-): () => void {
+): LoadWatch {
   const started = new Map<string, number>();
   const watchedAt = now();
   const original = { itemStart: manager.itemStart, itemEnd: manager.itemEnd, itemError: manager.itemError };
@@ -100,11 +108,14 @@ export function watchLoads(
   manager.itemStart = itemStart;
   manager.itemEnd = itemEnd;
   manager.itemError = itemError;
-  return () => {
-    // Only undo what is still ours (someone may have wrapped the manager after us).
-    if (manager.itemStart === itemStart) manager.itemStart = original.itemStart;
-    if (manager.itemEnd === itemEnd) manager.itemEnd = original.itemEnd;
-    if (manager.itemError === itemError) manager.itemError = original.itemError;
-    started.clear();
+  return {
+    pending: () => started.size,
+    stop() {
+      // Only undo what is still ours (someone may have wrapped the manager after us).
+      if (manager.itemStart === itemStart) manager.itemStart = original.itemStart;
+      if (manager.itemEnd === itemEnd) manager.itemEnd = original.itemEnd;
+      if (manager.itemError === itemError) manager.itemError = original.itemError;
+      started.clear();
+    },
   };
 }

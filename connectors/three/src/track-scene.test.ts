@@ -7,9 +7,9 @@
  */
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { BoxGeometry, Group, Mesh, MeshBasicMaterial, PerspectiveCamera, Raycaster, Scene, Vector2, type WebGLRenderer } from 'three';
+import { BoxGeometry, Group, LoadingManager, Mesh, MeshBasicMaterial, PerspectiveCamera, Raycaster, Scene, Vector2, type WebGLRenderer } from 'three';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type VantageClient } from '@vantage/sdk-core';
+import { createClient, type SceneProxy, type VantageClient } from '@vantage/sdk-core';
 import { trackScene, type SceneTracker } from './track-scene.js';
 
 /** What three.js does after rendering `scene` with `camera`: call its `onAfterRender` (the connector reads only these three). */
@@ -164,5 +164,41 @@ describe('trackScene in the render loop', () => {
     const before = calls.length;
     afterRender(scene, r, camera);
     expect(calls.length).toBe(before + 1);
+  });
+
+  it('registers the scene proxy only once the scene has meshes and no watched load is in flight', async () => {
+    const scene = new Scene();
+    const camera = new PerspectiveCamera(45, 4 / 3, 0.1, 100);
+    const r = renderer();
+    const manager = new LoadingManager();
+    client = createClient({ endpoint: 'http://127.0.0.1:9', key: 'pk_test', sceneId: 'proxy-after-loads', ignoreOptOut: true, requestTimeoutMs: 100 });
+    // The real client, but its registrations are recorded here instead of sent.
+    const sent: SceneProxy[] = [];
+    const recording = Object.create(client, {
+      registerProxy: { value: (proxy: SceneProxy) => (sent.push(proxy), Promise.resolve(true)) },
+    }) as VantageClient;
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 1600));
+    tracker = trackScene({ scene, camera, renderer: r, client: recording, loadingManager: manager });
+
+    // A model on its way, nothing in the scene yet: no proxy, however long it takes.
+    manager.itemStart('https://shop.example/sofa.glb');
+    await settle();
+    expect(sent).toEqual([]);
+    // Part of it in the scene while the load is still in flight: still none.
+    const part = new Mesh(new BoxGeometry(), new MeshBasicMaterial());
+    part.name = 'frame';
+    scene.add(part);
+    scene.updateMatrixWorld(true);
+    await settle();
+    expect(sent).toEqual([]);
+    // The load ends and the rest arrives: one proxy, with every mesh.
+    const seat = new Mesh(new BoxGeometry(), new MeshBasicMaterial());
+    seat.name = 'seat';
+    scene.add(seat);
+    scene.updateMatrixWorld(true);
+    manager.itemEnd('https://shop.example/sofa.glb');
+    await settle();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.meshes.map((m) => m.id).sort()).toEqual(['frame', 'seat']);
   });
 });

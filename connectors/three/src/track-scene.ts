@@ -511,18 +511,17 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
   // ---- asset loads ----------------------------------------------------------------------------
 
   const manager = options.loadingManager === undefined ? DefaultLoadingManager : options.loadingManager;
-  if (manager) {
-    teardown.push(
-      watchLoads(
+  const loads = manager
+    ? watchLoads(
         manager,
         perfNow,
         (load) => {
           if (running) client.track('asset_load', load);
         },
         (error) => fail('asset_load', error),
-      ),
-    );
-  }
+      )
+    : undefined;
+  if (loads) teardown.push(() => loads.stop());
 
   // ---- the frame --------------------------------------------------------------------------------
 
@@ -649,8 +648,15 @@ function startTracking(options: TrackSceneOptions, report: (error: VantageError)
     client.track('resource_sample', fields);
   }
 
+  /**
+   * The proxy goes out once the mesh set has settled: not while the scene has no mesh yet, nor
+   * while a load the connector watches is in flight (a model still on its way would first send the
+   * scene without it, then with it — and on a later visit overwrite the full proxy with the
+   * partial one before sending the full one again).
+   */
   function proxy(now: number): void {
     if (options.registerProxy === false || proxyVersion === index.version || index.dirty || now - lastRebuild < PROXY_SETTLE_MS) return;
+    if (index.entries.length === 0 || (loads !== undefined && loads.pending() > 0)) return;
     proxyVersion = index.version;
     const built = buildProxy(index);
     if (built.truncated > 0) {
