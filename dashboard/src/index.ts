@@ -3,5 +3,5 @@
  * the built React app is (`dist/app/`, see `src/app/`), and the static landing page the collector
  * falls back to when the app has not been built.
  */
-export { renderAppPage, renderLandingMain, renderLandingPage, type LandingPageOptions } from './landing-page.js';
+export { MODEL_ORIGINS_META, renderAppPage, renderLandingMain, renderLandingPage, type AppPageOptions, type LandingPageOptions } from './landing-page.js';
 export { dashboardAppDir, dashboardAssetsDir } from './paths.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderLandingPage } from './index.js';
+import { MODEL_ORIGINS_META, renderAppPage, renderLandingPage } from './index.js';
 
 /** The snippet as a reader sees it: the text of the page's code block, HTML entities decoded. */
 function snippetOf(html: string): string {
@@ -80,5 +80,23 @@ describe('renderLandingPage', () => {
     expect(optionIn(snippet, 'endpoint')).toBe(hostile.endpoint);
     expect(optionIn(snippet, 'key')).toBe(hostile.publishableKey);
     expect(optionIn(snippet, 'sceneId')).toBe(hostile.sceneId);
+  });
+});
+
+describe('the app page', () => {
+  const index = '<!doctype html>\n<html lang="en">\n<head>\n  <title>Vantage</title>\n</head>\n<body>\n  <div id="root"></div>\n</body>\n</html>\n';
+
+  it('renders the landing content into the root and names the model origins in a meta tag', () => {
+    const html = renderAppPage(index, { endpoint: 'http://127.0.0.1:7315', modelOrigins: ['https://cdn.example', 'http://127.0.0.1:8080'] });
+    expect(html).toContain(`<meta name="${MODEL_ORIGINS_META}" content="https://cdn.example http://127.0.0.1:8080">\n</head>`);
+    expect(html).toMatch(/<div id="root"><main class="landing">/);
+    expect(renderAppPage(index, { endpoint: 'http://x' })).toContain(`<meta name="${MODEL_ORIGINS_META}" content="">`);
+  });
+
+  it('escapes the origins and refuses an index without its root or head', () => {
+    const html = renderAppPage(index, { endpoint: 'http://x', modelOrigins: ['"><script>alert(1)</script>'] });
+    expect(html).not.toMatch(/<script>alert/);
+    expect(() => renderAppPage('<div id="root"></div>', { endpoint: 'http://x' })).toThrow('no </head>');
+    expect(() => renderAppPage('<head></head>', { endpoint: 'http://x' })).toThrow('no empty <div id="root">');
   });
 });

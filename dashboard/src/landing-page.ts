@@ -101,13 +101,30 @@ export function renderLandingPage(options: LandingPageOptions): string {
 `;
 }
 
+/** Options of {@link renderAppPage}. */
+export interface AppPageOptions extends LandingPageOptions {
+  /**
+   * The other origins this page's Content-Security-Policy lets it load scene models from (the
+   * signed-in operator's), named in a `<meta name="vantage-model-origins">` for the app: it
+   * reloads after sign-in, or after a model URL is saved, when a model's origin is not among them.
+   */
+  readonly modelOrigins?: readonly string[];
+}
+
+/** The `<meta>` that names the model origins a dashboard page may load from. */
+export const MODEL_ORIGINS_META = 'vantage-model-origins';
+
 /**
  * The dashboard app's `index.html` (from its build) with the landing content rendered into its
  * root element: what a browser without JavaScript, or before the app starts, shows. The app
  * replaces it when it mounts.
  */
-export function renderAppPage(indexHtml: string, options: LandingPageOptions): string {
+export function renderAppPage(indexHtml: string, options: AppPageOptions): string {
   const root = '<div id="root"></div>';
   if (!indexHtml.includes(root)) throw new Error('Vantage: the dashboard index.html has no empty <div id="root"></div>');
-  return indexHtml.replace(root, () => `<div id="root">${renderLandingMain(options)}</div>`);
+  if (!indexHtml.includes('</head>')) throw new Error('Vantage: the dashboard index.html has no </head>');
+  const meta = `<meta name="${MODEL_ORIGINS_META}" content="${escapeHtml((options.modelOrigins ?? []).join(' '))}">`;
+  return indexHtml
+    .replace('</head>', () => `  ${meta}\n</head>`)
+    .replace(root, () => `<div id="root">${renderLandingMain(options)}</div>`);
 }

@@ -149,6 +149,8 @@ export function createReplay(options: CreateReplayOptions): ReplayHandle {
       return;
     }
     model = loaded;
+    // What the scene is drawn from, for pages and tests: 'gltf', 'proxy' (a model that failed to load falls back to it) or 'empty'.
+    root.dataset.sceneModel = loaded.kind;
     markerSize = Math.max(0.004, loaded.bounds.radius * 0.012);
     camera.far = Math.max(100, loaded.bounds.radius * 50);
     dirty = true;

@@ -7,9 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { ensureDemoProject } from '../server.js';
 import { DRIVERS, useTestStore } from '../testing/harness.js';
-import { demoPageStatements, getDemoPage, hasDemoPage } from './demo-page.js';
+import { DEMO_SCENE_ID } from '@vantage/demo';
+import { DEMO_MODEL_URL, demoPageStatements, getDemoPage, hasDemoPage } from './demo-page.js';
 import { createKeyResolver } from './key-resolver.js';
 import { createProject, revokeKey } from './projects.js';
+import { listScenes } from './scenes.js';
 
 const config = loadConfig({ VANTAGE_DATA_DIR: '/tmp', PORT: '7399' });
 
@@ -26,6 +28,11 @@ describe.each(DRIVERS)('the demo page on the %s store', (driver) => {
       const audit = await db.store.query("SELECT actor, target FROM audit_log WHERE project_id = $1 AND action = 'demo_page.create'", [demo.project.id]);
       expect(audit).toEqual([{ actor: 'system', target: pk?.id }]);
       expect(demo.project.allowedOrigins).toEqual(['http://127.0.0.1:7399', 'http://localhost:7399']);
+      // The demo scene is registered with the sofa the page loads, so heatmap and replay draw it.
+      expect((await listScenes(db.store, demo.project.id)).map(({ scene, modelUrl }) => ({ scene, modelUrl }))).toEqual([{ scene: DEMO_SCENE_ID, modelUrl: DEMO_MODEL_URL }]);
+      expect(DEMO_MODEL_URL).toBe('/demo/assets/GlamVelvetSofa.glb');
+      const sceneAudit = await db.store.query("SELECT actor, target, detail FROM audit_log WHERE project_id = $1 AND action = 'scene.update'", [demo.project.id]);
+      expect(sceneAudit).toEqual([{ actor: 'system', target: DEMO_SCENE_ID, detail: { modelUrl: DEMO_MODEL_URL } }]);
 
       expect(await ensureDemoProject(config, db.store)).toBeNull();
       expect(await db.store.query('SELECT 1 FROM demo_pages')).toHaveLength(1);

@@ -9,10 +9,22 @@
  * table's check refuses anything else. Revoking the key (`vantage keys revoke`) still works:
  * the page asks the key resolver, and a revoked key is not served.
  */
+import { DEMO_SCENE_ID } from '@vantage/demo';
 import type { SqlStatement, Store } from '../storage/types.js';
 import { auditStatement, type Actor } from './audit.js';
 import type { KeyResolver } from './key-resolver.js';
 import type { CreatedKey } from './projects.js';
+import { sceneUpdateStatements } from './scenes.js';
+
+/** Where the collector serves the demo's static files (`GET /demo/assets/:file`). */
+export const DEMO_ASSET_BASE = '/demo/assets';
+/** The sofa's file name under {@link DEMO_ASSET_BASE}. */
+export const DEMO_MODEL_FILE = 'GlamVelvetSofa.glb';
+/**
+ * The demo scene's model, as a path on this collector: the page loads it, and the demo scene is
+ * registered with it, so the dashboard's heatmap and replay draw the real sofa, not only boxes.
+ */
+export const DEMO_MODEL_URL = `${DEMO_ASSET_BASE}/${DEMO_MODEL_FILE}`;
 
 /** The demo page's project and the publishable key it embeds. */
 export interface DemoPage {
@@ -21,12 +33,17 @@ export interface DemoPage {
   publishableKey: string | undefined;
 }
 
-/** The statements that keep `pk` as the demo page's key (audited as `demo_page.create`); run them with the project's creation. */
+/**
+ * The statements that keep `pk` as the demo page's key (audited as `demo_page.create`) and
+ * register the demo scene with its model (audited as `scene.update`); run them with the
+ * project's creation.
+ */
 export function demoPageStatements(projectId: string, pk: CreatedKey, actor: Actor): SqlStatement[] {
   if (pk.kind !== 'pk') throw new Error('Vantage: only a publishable key may be kept in clear');
   return [
     { sql: 'INSERT INTO demo_pages (project_id, publishable_key) VALUES ($1, $2)', params: [projectId, pk.token] },
     auditStatement(projectId, actor, 'demo_page.create', pk.id, { kind: 'pk' }),
+    ...sceneUpdateStatements(projectId, DEMO_SCENE_ID, { modelUrl: DEMO_MODEL_URL }, actor),
   ];
 }
 

@@ -4,7 +4,7 @@
  * alike. Opt-in channels stay off until switched on; always-on channels cannot be switched off.
  */
 import { OPT_IN_CHANNELS, SCENE_ID_PATTERN, type CaptureFlags } from '@vantage/sdk-core/schema';
-import type { Store } from '../storage/types.js';
+import type { SqlStatement, Store } from '../storage/types.js';
 import { auditStatement, type Actor } from './audit.js';
 import { resolveCaptureFlags } from './project-cache.js';
 
@@ -61,6 +61,23 @@ function bounds(value: unknown): SceneBounds | null {
 
 const FIELDS = ['capture', 'sampling', 'modelUrl', 'voxelSizeMm', 'bounds'] as const;
 
+/**
+ * A model URL the dashboard can load: an absolute http(s) URL (another origin must allow the
+ * dashboard's origin by CORS), or a path on the collector itself (`/demo/assets/…`), resolved
+ * against the page that shows the scene. A protocol-relative `//host/…` is neither. At most 2,048
+ * characters, no whitespace or control characters.
+ */
+export function isModelUrl(url: string): boolean {
+  if (url.length > 2048 || /[\s\u0000-\u001f\u007f]/.test(url)) return false;
+  if (/^\/(?![/\\])/.test(url)) return true;
+  if (!/^https?:\/\//i.test(url)) return false;
+  try {
+    return new URL(url).host !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** Check a change; throws {@link SceneSettingsError} naming the first field that cannot be used. */
 export function parseScenePatch(body: unknown): ScenePatch {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) fail('send a JSON object');
@@ -91,7 +108,7 @@ export function parseScenePatch(body: unknown): ScenePatch {
   }
   if (input.modelUrl !== undefined) {
     const url = input.modelUrl;
-    if (url !== null && (typeof url !== 'string' || !/^https?:\/\//.test(url) || url.length > 2048)) fail('modelUrl must be an http(s) URL or null');
+    if (url !== null && (typeof url !== 'string' || !isModelUrl(url))) fail('modelUrl must be an http(s) URL, a path on this collector (/…), or null');
     patch.modelUrl = url;
   }
   if (input.voxelSizeMm !== undefined) {
@@ -150,7 +167,18 @@ export async function listScenes(store: Store, projectId: string): Promise<Scene
  * (`scene.update`), in one transaction. Answers the scene as stored.
  */
 export async function updateScene(store: Store, projectId: string, sceneId: string, patch: ScenePatch, actor: Actor): Promise<SceneInfo> {
-  const [rows] = await store.transaction([
+  const [rows] = await store.transaction(sceneUpdateStatements(projectId, sceneId, patch, actor));
+  const row = rows?.[0] as SceneRow | undefined;
+  if (!row) throw new Error(`Vantage: scene ${sceneId} was not saved`);
+  return toScene(row);
+}
+
+/**
+ * The statements of {@link updateScene}: the merge (answering the scene as stored) and its audit
+ * row, to run in a transaction of their own or with others.
+ */
+export function sceneUpdateStatements(projectId: string, sceneId: string, patch: ScenePatch, actor: Actor): SqlStatement[] {
+  return [
     {
       sql: `INSERT INTO scenes AS s (project_id, id, capture, sampling, model_url, voxel_size_mm, bounds)
             VALUES ($1, $2, COALESCE($3::jsonb, '{}'::jsonb), COALESCE($4::jsonb, '{}'::jsonb), $5::text, $6::int, $7::jsonb)
@@ -176,8 +204,38 @@ export async function updateScene(store: Store, projectId: string, sceneId: stri
       ],
     },
     auditStatement(projectId, actor, 'scene.update', sceneId, { ...patch }),
-  ]);
-  const row = rows?.[0] as SceneRow | undefined;
-  if (!row) throw new Error(`Vantage: scene ${sceneId} was not saved`);
-  return toScene(row);
+  ];
+}
+
+/** The origin a scene's model loads from, or null for a path on this collector (or a URL that is not one). */
+export function modelOrigin(url: string): string | null {
+  if (!/^https?:\/\//i.test(url)) return null;
+  try {
+    const origin = new URL(url).origin;
+    // Only what a CSP host-source can name: scheme, host name or IPv4, port.
+    return /^https?:\/\/[a-z0-9.-]+(:\d+)?$/.test(origin) ? origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** At most this many model origins are allowed in one dashboard page's CSP. */
+export const MAX_MODEL_ORIGINS = 50;
+
+/**
+ * The other origins the scenes of an operator's projects load their models from, sorted: the
+ * dashboard's Content-Security-Policy allows these (and only these) besides its own.
+ */
+export async function modelOriginsOfOperator(store: Store, operatorId: string): Promise<string[]> {
+  const rows = await store.query<{ model_url: string }>(
+    `SELECT DISTINCT s.model_url FROM scenes s JOIN operator_projects m ON m.project_id = s.project_id
+      WHERE m.operator_id = $1 AND s.model_url IS NOT NULL`,
+    [operatorId],
+  );
+  const origins = new Set<string>();
+  for (const { model_url: url } of rows) {
+    const origin = modelOrigin(url);
+    if (origin) origins.add(origin);
+  }
+  return [...origins].sort().slice(0, MAX_MODEL_ORIGINS);
 }

@@ -6,6 +6,7 @@
 import { lazy, Suspense, useEffect, useMemo, useState, type ComponentType, type ReactElement } from 'react';
 import { currentSession, setProject, signOut, type SessionInfo } from './api.js';
 import { useApi } from './hooks.js';
+import { needsReload, pageAllowedOrigins } from './model-origins.js';
 import { CustomEventsPage } from './pages/CustomEventsPage.js';
 import { ErrorsPage } from './pages/ErrorsPage.js';
 import { FunnelsPage } from './pages/FunnelsPage.js';
@@ -61,7 +62,7 @@ export function App(): ReactElement {
   }, []);
   if (problem) return <main className="centred"><p role="alert">The collector could not be reached: {problem}</p></main>;
   if (session === undefined) return <main className="centred"><p>Loading…</p></main>;
-  if (session === null) return <SignInPage onSignedIn={setSession} />;
+  if (session === null) return <SignInPage onSignedIn={(info) => (needsReload(info.modelOrigins, pageAllowedOrigins()) ? location.reload() : setSession(info))} />;
   return <SignedIn session={session} onSignedOut={() => setSession(null)} />;
 }
 

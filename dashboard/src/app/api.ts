@@ -22,6 +22,8 @@ export interface Operator {
 export interface SessionInfo {
   operator: Operator;
   csrfToken: string;
+  /** The origins the operator's scene models load from (a page loaded signed in may load them). */
+  modelOrigins: string[];
 }
 
 /** A refused request: HTTP status, the collector's error code and message. */

@@ -40,11 +40,29 @@ export interface HeatmapContent {
   attention: ReadonlyMap<string, number>;
 }
 
+/** Where the scene's glTF model stands: none registered, loading, drawn, or failed (the proxy boxes stay). */
+export type ModelState =
+  | { status: 'none' }
+  | { status: 'loading'; url: string }
+  | { status: 'loaded'; url: string }
+  | { status: 'failed'; url: string; message: string };
+
 /** The running view. */
 export interface HeatmapView {
   readonly renderer: WebGLRenderer;
+  /**
+   * Draw `content`. The camera is framed on the first content and again when the proxy or the
+   * model changes, not when only the voxels or the tint change (the operator's orbit stays). The
+   * model is loaded once per URL and kept while the URL stays the same.
+   */
   show(content: HeatmapContent): void;
   dispose(): void;
+}
+
+/** Options of {@link createHeatmapView}. */
+export interface HeatmapViewOptions {
+  /** Told each change of the model's state. */
+  onModelState?: (state: ModelState) => void;
 }
 
 const MM = 0.001;
@@ -52,7 +70,7 @@ const NEUTRAL = new Color('#64748b');
 const HOT = new Color('#f97316');
 
 /** Create the view in `container` (it fills the container). */
-export function createHeatmapView(container: HTMLElement): HeatmapView {
+export function createHeatmapView(container: HTMLElement, options: HeatmapViewOptions = {}): HeatmapView {
   const renderer = new WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
   renderer.setPixelRatio(Math.min(2, devicePixelRatio));
   renderer.setClearColor('#0f172a');
@@ -69,7 +87,44 @@ export function createHeatmapView(container: HTMLElement): HeatmapView {
   controls.listenToKeyEvents(renderer.domElement);
   let content = new Group();
   scene.add(content);
+  // The model lives outside `content`: redrawing voxels or tints neither disposes nor reloads it.
+  let model = new Group();
+  scene.add(model);
+  let modelUrl: string | null = null;
+  let framedOn: { proxy: Proxy | null; modelUrl: string | null } | null = null;
   let disposed = false;
+
+  function setModelState(state: ModelState) {
+    if (disposed) return;
+    container.dataset.model = state.status;
+    options.onModelState?.(state);
+  }
+
+  function loadModel(url: string | null) {
+    if (url === modelUrl) return;
+    modelUrl = url;
+    scene.remove(model);
+    disposeTree(model);
+    model = new Group();
+    scene.add(model);
+    if (url === null) return setModelState({ status: 'none' });
+    const group = model;
+    setModelState({ status: 'loading', url });
+    new GLTFLoader().load(
+      url,
+      (gltf) => {
+        if (disposed || group !== model) return disposeTree(gltf.scene);
+        group.add(gltf.scene);
+        // Without a proxy, the first framing saw only voxels: take the model in.
+        if (framedOn?.proxy === null) frame(new Box3().setFromObject(group).union(new Box3().setFromObject(content)));
+        setModelState({ status: 'loaded', url });
+      },
+      undefined,
+      (error) => {
+        if (group === model) setModelState({ status: 'failed', url, message: error instanceof Error ? error.message : String(error) });
+      },
+    );
+  }
 
   function resize() {
     const w = Math.max(1, container.clientWidth);
@@ -141,18 +196,11 @@ export function createHeatmapView(container: HTMLElement): HeatmapView {
         content.add(cubes);
         if (cubes.boundingBox) bounds.union(cubes.boundingBox);
       }
-      frame(bounds);
-      if (next.modelUrl) {
-        const group = content;
-        new GLTFLoader().load(
-          next.modelUrl,
-          (gltf) => {
-            if (disposed || group !== content) return;
-            group.add(gltf.scene);
-          },
-          undefined,
-          () => undefined, // the proxy boxes stay; the page says the model is optional
-        );
+      loadModel(next.modelUrl);
+      if (framedOn === null || framedOn.proxy !== next.proxy || framedOn.modelUrl !== next.modelUrl) {
+        if (bounds.isEmpty() && model.children.length > 0) bounds.setFromObject(model);
+        frame(bounds);
+        framedOn = { proxy: next.proxy, modelUrl: next.modelUrl };
       }
     },
     dispose() {
@@ -161,6 +209,8 @@ export function createHeatmapView(container: HTMLElement): HeatmapView {
       observer.disconnect();
       controls.dispose();
       clear();
+      scene.remove(model);
+      disposeTree(model);
       renderer.dispose();
       renderer.domElement.remove();
     },

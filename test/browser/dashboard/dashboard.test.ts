@@ -10,10 +10,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoModelPath } from '@vantage/demo';
 import type {} from '../../../demo/src/page/handle.js';
 import { formatDecimal } from '../../../dashboard/src/app/format.js';
-import { launchChromium, openPage, type TestPage } from '../harness/index.js';
-import { api, pixels, SCENES, SCREENSHOT_DIR, startLoadedCollector, unlabelled, type LoadedCollector } from './setup.js';
+import { launchChromium, openPage, servePages, type TestPage } from '../harness/index.js';
+import { api, pixels, SCENES, SCREENSHOT_DIR, signIn, startLoadedCollector, unlabelled, type LoadedCollector } from './setup.js';
 
 /** SwiftShader can take seconds over its first frames: poll patiently. */
 const POLL = { timeout: 30_000 };
@@ -180,6 +181,71 @@ describe('the dashboard', () => {
     await page.locator('.replay').scrollIntoViewIfNeeded();
     await shoot(page, 'sessions-replay');
     await page.getByRole('button', { name: 'Close replay' }).click();
+  });
+
+  it('3D heatmap and replay draw a scene\'s glTF model: a path on this collector, or another origin once the page allows it', { timeout: 180_000 }, async () => {
+    // The sofa on another origin (another port), served with CORS as a CDN would.
+    const models = await servePages({ scripts: {}, files: { '/models/sofa.glb': demoModelPath }, headers: { 'Access-Control-Allow-Origin': '*' } });
+    const remote = models.url('/models/sofa.glb');
+    const fresh = await openPage(browser, { viewport: VIEWPORT });
+    const stage = (page: Page) => page.getByTestId('heatmap-stage');
+    try {
+      // The first start registered the demo scene with the demo's own sofa, a path here.
+      const listed = (await api(c, 'GET', '/api/v1/scenes')) as { scenes: Array<{ scene: string; modelUrl: string | null }> };
+      expect(listed.scenes.find((s) => s.scene === 'demo-sofa')?.modelUrl).toBe('/demo/assets/GlamVelvetSofa.glb');
+
+      // Registered from a page opened before: its CSP does not allow the new origin, and it says so.
+      const { page } = tab;
+      await page.getByLabel('Scene', { exact: true }).selectOption(SCENES[0]);
+      await go(page, '#/scenes');
+      const form = page.getByRole('form', { name: `Scene ${SCENES[0]}` });
+      await form.getByLabel(/^Model URL/).fill(remote);
+      await form.getByRole('button', { name: `Save ${SCENES[0]}` }).click();
+      await expect.poll(() => form.getByRole('status').textContent(), POLL).toBe(`Saved. Reload the dashboard to load the model from ${models.origin}.`);
+      await go(page, '#/heatmap');
+      await expect.poll(async () => stage(page).getAttribute('data-model'), POLL).toBe('failed');
+      await expect.poll(() => page.locator('.legend').getByRole('alert').textContent(), POLL).toContain(`this page was opened before ${models.origin} was registered; reload it`);
+      expect(models.requests).not.toContain('/models/sofa.glb');
+      // The replay says the same, and draws the proxy meanwhile.
+      await go(page, '#/sessions');
+      await page.locator('tbody tr').first().getByRole('button', { name: /^Replay session/ }).click();
+      await expect.poll(() => page.locator('.replay').getByRole('alert').textContent(), POLL).toContain(`this page was opened before ${models.origin} was registered; reload it`);
+      await expect.poll(() => page.locator('.vantage-replay').getAttribute('data-scene-model'), POLL).toBe('proxy');
+      await page.getByRole('button', { name: 'Close replay' }).click();
+
+      // Reloaded, the page allows it: the model is fetched and drawn under the proxy boxes.
+      await page.reload();
+      await page.getByLabel('Scene', { exact: true }).selectOption(SCENES[0]);
+      await go(page, '#/heatmap');
+      await page.getByRole('heading', { name: `3D heatmap · ${SCENES[0]}` }).waitFor(POLL);
+      await expect.poll(async () => stage(page).getAttribute('data-model'), POLL).toBe('loaded');
+      expect(models.requests).toContain('/models/sofa.glb');
+      await expect.poll(() => page.locator('.legend').textContent(), POLL).toContain('The model from sofa.glb, under the proxy boxes.');
+      await shoot(page, 'heatmap-model');
+      await go(page, '#/sessions');
+      await page.locator('tbody tr').first().getByRole('button', { name: /^Replay session/ }).click();
+      await expect.poll(() => page.locator('.vantage-replay').getAttribute('data-scene-model'), POLL).toBe('gltf');
+      expect(await page.locator('.replay').getByRole('alert').count()).toBe(0);
+      await page.locator('.replay').scrollIntoViewIfNeeded();
+      await shoot(page, 'sessions-replay-model');
+      await page.getByRole('button', { name: 'Close replay' }).click();
+
+      // A fresh sign-in reloads the page by itself when a model's origin needs it.
+      await signIn(fresh.page, c.url, c.operator);
+      await fresh.page.getByLabel('Scene', { exact: true }).selectOption(SCENES[0]);
+      await go(fresh.page, '#/heatmap');
+      await expect.poll(async () => stage(fresh.page).getAttribute('data-model'), POLL).toBe('loaded');
+
+      // The demo scene's model is a path on this collector: allowed on any page.
+      await fresh.page.getByLabel('Scene', { exact: true }).selectOption('demo-sofa');
+      await fresh.page.getByRole('heading', { name: '3D heatmap · demo-sofa' }).waitFor(POLL);
+      await expect.poll(async () => stage(fresh.page).getAttribute('data-model'), POLL).toBe('loaded');
+      expect(fresh.pageErrors.map((e) => e.message)).toEqual([]);
+    } finally {
+      await api(c, 'PUT', `/api/v1/scenes/${SCENES[0]}`, { modelUrl: null });
+      await fresh.close();
+      await models.close();
+    }
   });
 
   it('settings: creates a key shown once, lists and revokes it; settings and audit log', async () => {

@@ -137,6 +137,7 @@ describe('the replay viewer in Chromium', () => {
     const moment = interestingMoment(desktop);
     const tab = await open({ stream: '/streams/sofa-desktop.json', scene: { modelUrl: '/models/GlamVelvetSofa.glb' }, at: moment.t });
     await tab.page.locator('#viewer').screenshot({ path: join(SCREENSHOT_DIR, 'replay-sofa.png') });
+    expect(await tab.page.locator('.vantage-replay').getAttribute('data-scene-model')).toBe('gltf');
 
     // The camera is the stream's: the interpolation of the samples around t.
     const camera = await tab.page.evaluate(() => window.replayTest.camera());
@@ -215,6 +216,7 @@ describe('the replay viewer in Chromium', () => {
     await tab.page.locator('#viewer').screenshot({ path: join(SCREENSHOT_DIR, 'replay-proxy.png') });
     const boxes = await tab.page.evaluate(() => window.replayTest.handle!.scene.getObjectByName('vantage-proxy')?.children.length ?? 0);
     expect(boxes).toBe(SOFA_PARTS.length);
+    expect(await tab.page.locator('.vantage-replay').getAttribute('data-scene-model')).toBe('proxy');
     const stats = await pixels(tab, await tab.page.locator('#viewer canvas').screenshot());
     expect(stats.covered).toBeGreaterThan(0.06);
     expect(stats.slate).toBeGreaterThan(0.05);

@@ -22,21 +22,26 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /**
- * The app's Content-Security-Policy: everything from this collector only. Styles may also be
- * inline: the replay viewer injects its own stylesheet; three.js's GLTFLoader reads a model's
- * embedded textures through `blob:` URLs.
+ * The app's Content-Security-Policy: everything from this collector only, except the models of
+ * the signed-in operator's scenes (`modelOrigins`, see `modelOriginsOfOperator`), which three.js
+ * fetches from wherever the operator registered them. Styles may also be inline: the replay
+ * viewer injects its own stylesheet; three.js's GLTFLoader reads a model's embedded textures
+ * through `blob:` URLs.
  */
-export const DASHBOARD_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' blob: data:",
-  "connect-src 'self' blob: data:",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+export function dashboardCsp(modelOrigins: readonly string[] = []): string {
+  const models = modelOrigins.map((origin) => ` ${origin}`).join('');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' blob: data:${models}`,
+    `connect-src 'self' blob: data:${models}`,
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
 
 const noSuchAsset = () => new HttpError(404, 'not_found', 'no such dashboard asset');
 

@@ -1,20 +1,17 @@
 /**
  * The demo scene, served by the collector: `GET /demo` (the page, with the demo project's
  * publishable key and this collector as its endpoint) and `GET /demo/assets/:file` (its bundle
- * and the sofa model). The only module that imports `@vantage/demo`.
+ * and the sofa model). With `tenants/demo-page.ts` (the demo scene's id), the only module that
+ * imports `@vantage/demo`.
  */
 import { join } from 'node:path';
 import type { Context } from 'koa';
 import { DEMO_SCENE_ID, demoAssetsDir, demoModelPath, renderDemoPage } from '@vantage/demo';
-import { getDemoPage } from '../../tenants/demo-page.js';
+import { DEMO_ASSET_BASE, DEMO_MODEL_FILE, DEMO_MODEL_URL, getDemoPage } from '../../tenants/demo-page.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { keptCompressed, sendFile, servedType } from '../static-file.js';
 
-/** Where the demo's static files are served. */
-export const DEMO_ASSET_BASE = '/demo/assets';
-/** The sofa's file name under {@link DEMO_ASSET_BASE}, served from `demoModelPath`. */
-export const DEMO_MODEL_FILE = 'GlamVelvetSofa.glb';
 
 /** Content types of the files the demo may load; any other extension is not served. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -68,7 +65,7 @@ export function demoPage(deps: AppDeps) {
       publishableKey: page.publishableKey,
       sceneId: DEMO_SCENE_ID,
       assetBase: DEMO_ASSET_BASE,
-      modelUrl: `${DEMO_ASSET_BASE}/${DEMO_MODEL_FILE}`,
+      modelUrl: DEMO_MODEL_URL,
     });
   };
 }

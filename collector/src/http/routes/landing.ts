@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import type { Context } from 'koa';
 import { dashboardAppDir, renderAppPage, renderLandingPage } from '@vantage/dashboard';
 import type { AppDeps } from '../deps.js';
-import { DASHBOARD_CSP } from './dashboard.js';
+import { resolveSession, SESSION_COOKIE } from '../../operators/sessions.js';
+import { modelOriginsOfOperator } from '../../tenants/scenes.js';
+import { dashboardCsp } from './dashboard.js';
 
 async function appIndex(): Promise<string | null> {
   try {
@@ -20,8 +22,18 @@ async function appIndex(): Promise<string | null> {
   }
 }
 
+/**
+ * The origins the signed-in operator's scene models load from (none without a session): the
+ * page's CSP allows them, and the page names them for the app (see `renderAppPage`).
+ */
+async function modelOriginsOf(ctx: Context, deps: AppDeps): Promise<string[]> {
+  const token = ctx.cookies.get(SESSION_COOKIE);
+  const session = token ? await resolveSession(deps.store, token) : null;
+  return session ? modelOriginsOfOperator(deps.store, session.operatorId) : [];
+}
+
 /** Serves the app's page, or the landing page when the app is not built. */
-export function landing(_deps: AppDeps) {
+export function landing(deps: AppDeps) {
   return async function landingHandler(ctx: Context): Promise<void> {
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('Cache-Control', 'no-cache');
@@ -30,8 +42,9 @@ export function landing(_deps: AppDeps) {
     const endpoint = `${ctx.protocol}://${ctx.host}`;
     const index = await appIndex();
     if (index !== null) {
-      ctx.set('Content-Security-Policy', DASHBOARD_CSP);
-      ctx.body = renderAppPage(index, { endpoint });
+      const modelOrigins = await modelOriginsOf(ctx, deps);
+      ctx.set('Content-Security-Policy', dashboardCsp(modelOrigins));
+      ctx.body = renderAppPage(index, { endpoint, modelOrigins });
       return;
     }
     ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");

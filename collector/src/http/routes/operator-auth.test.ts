@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOperator } from '../../operators/operators.js';
 import type { Store } from '../../storage/types.js';
 import { createProject } from '../../tenants/projects.js';
+import { updateScene } from '../../tenants/scenes.js';
 import { DRIVERS, openTestStore, startTestCollector, type TestCollector } from '../../testing/harness.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -60,6 +61,39 @@ describe.each(DRIVERS)('dashboard sign-in on the %s store', (driver) => {
     expect(body.operator.projects.map((p) => [p.id, p.role]).sort()).toEqual([[c.project.id, 'admin'], [viewed, 'viewer']].sort());
     const me = await fetch(`${c.url}/api/v1/auth/me`, { headers: { Cookie: cookie.split(';')[0] as string } });
     expect(((await me.json()) as { csrfToken: string }).csrfToken).toBe(body.csrfToken);
+  });
+
+  it("lets the dashboard page load the models of the operator's scenes, from their origins only", async () => {
+    await updateScene(store, c.project.id, 'sofa', { modelUrl: 'https://CDN.example:8443/models/sofa.glb' }, 'test');
+    await updateScene(store, c.project.id, 'chair', { modelUrl: 'https://cdn.example:8443/models/chair.glb?v=2' }, 'test');
+    await updateScene(store, c.project.id, 'local', { modelUrl: '/demo/assets/GlamVelvetSofa.glb' }, 'test');
+    await updateScene(store, viewed, 'lamp', { modelUrl: 'http://127.0.0.1:9/lamp.glb' }, 'test');
+    await updateScene(store, foreign, 'secret', { modelUrl: 'https://not-mine.example/x.glb' }, 'test');
+    const mine = ['http://127.0.0.1:9', 'https://cdn.example:8443'];
+    const directives = (res: Response) => new Map((res.headers.get('content-security-policy') ?? '').split('; ').map((d) => [d.split(' ')[0], d]));
+    const meta = (html: string) => /<meta name="vantage-model-origins" content="([^"]*)">/.exec(html)?.[1];
+
+    // Signed out, the page allows this collector alone.
+    const anonymous = await fetch(`${c.url}/`);
+    const open = directives(anonymous);
+    expect(open.get('connect-src')).toBe("connect-src 'self' blob: data:");
+    expect(open.get('img-src')).toBe("img-src 'self' blob: data:");
+    expect(meta(await anonymous.text())).toBe('');
+
+    const res = await signIn('ada@example.com', PASSWORD);
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    expect(((await res.json()) as { modelOrigins: string[] }).modelOrigins).toEqual(mine);
+    const me = await fetch(`${c.url}/api/v1/auth/me`, { headers: { Cookie: cookie } });
+    expect(((await me.json()) as { modelOrigins: string[] }).modelOrigins).toEqual(mine);
+
+    // Signed in: the models' origins, in connect-src (fetch) and img-src (textures), nothing else.
+    const page = await fetch(`${c.url}/`, { headers: { Cookie: cookie } });
+    const signedIn = directives(page);
+    expect(signedIn.get('connect-src')).toBe(`connect-src 'self' blob: data: ${mine.join(' ')}`);
+    expect(signedIn.get('img-src')).toBe(`img-src 'self' blob: data: ${mine.join(' ')}`);
+    expect(signedIn.get('script-src')).toBe("script-src 'self'");
+    expect(page.headers.get('content-security-policy')).not.toContain('not-mine');
+    expect(meta(await page.text())).toBe(mine.join(' '));
   });
 
   it('refuses a wrong password and an unknown address alike', async () => {

@@ -1,9 +1,10 @@
 /**
  * Dashboard sign-in. `POST /api/v1/auth/sign-in` `{email, password}` sets the session cookie
  * (httpOnly, SameSite=Strict, Secure over HTTPS) and answers the operator, its projects and the
- * CSRF token writes must echo; a wrong email or password is one answer, `401
+ * CSRF token writes must echo, and the origins its scenes' models load from (the dashboard page's
+ * CSP allows those once it is loaded signed in); a wrong email or password is one answer, `401
  * invalid_credentials`, after the same work; too many failures for an address are `429` with
- * `Retry-After`. `GET /api/v1/auth/me` answers the signed-in operator (and its CSRF token);
+ * `Retry-After`. `GET /api/v1/auth/me` answers the same for the signed-in operator (no new expiry);
  * `POST /api/v1/auth/sign-out` ends the session.
  */
 import type { Context } from 'koa';
@@ -12,6 +13,7 @@ import { getOperator, normaliseEmail, OperatorError } from '../../operators/oper
 import { decoyHash, MAX_PASSWORD_LENGTH, verifyPassword } from '../../operators/password.js';
 import { endSession, resolveSession, SESSION_COOKIE, SESSION_TTL_MS, startSession } from '../../operators/sessions.js';
 import { clearFailures, lockedFor, recordFailure } from '../../operators/throttle.js';
+import { modelOriginsOfOperator } from '../../tenants/scenes.js';
 import { readJson } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -54,7 +56,12 @@ export function signIn(deps: AppDeps) {
     ctx.cookies.set(SESSION_COOKIE, session.token, cookieOptions(ctx, SESSION_TTL_MS));
     ctx.set('Cache-Control', 'no-store');
     noCompression(ctx);
-    ctx.body = { operator: await getOperator(deps.store, row.id), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+    ctx.body = {
+      operator: await getOperator(deps.store, row.id),
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt.toISOString(),
+      modelOrigins: await modelOriginsOfOperator(deps.store, row.id),
+    };
   };
 }
 
@@ -66,7 +73,7 @@ export function me(deps: AppDeps) {
     if (!session) throw new HttpError(401, 'invalid_api_key', 'not signed in');
     ctx.set('Cache-Control', 'no-store');
     noCompression(ctx);
-    ctx.body = { operator: await getOperator(deps.store, session.operatorId), csrfToken: session.csrfToken };
+    ctx.body = { operator: await getOperator(deps.store, session.operatorId), csrfToken: session.csrfToken, modelOrigins: await modelOriginsOfOperator(deps.store, session.operatorId) };
   };
 }
 

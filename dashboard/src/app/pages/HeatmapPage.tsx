@@ -8,8 +8,9 @@ import type { Scope } from '../App.js';
 import { ApiError, getJson, query } from '../api.js';
 import { RAMP_CSS } from '../colour-scale.js';
 import { formatCount } from '../format.js';
-import { createHeatmapView, type HeatmapView } from '../heatmap-view.js';
+import { createHeatmapView, type HeatmapView, type ModelState } from '../heatmap-view.js';
 import { useApi } from '../hooks.js';
+import { blockedOnThisPage } from '../model-origins.js';
 import { ViewSpherePanel } from '../ViewSpherePanel.js';
 import { windowRange } from '../time-window.js';
 import type { Heatmap, MeshAttention, Proxy } from '../types.js';
@@ -52,9 +53,10 @@ export function HeatmapPage({ scope }: { scope: Scope }): ReactElement {
 
   const stage = useRef<HTMLDivElement | null>(null);
   const view = useRef<HeatmapView | null>(null);
+  const [model, setModel] = useState<ModelState>({ status: 'none' });
   useEffect(() => {
     if (!stage.current) return;
-    view.current = createHeatmapView(stage.current);
+    view.current = createHeatmapView(stage.current, { onModelState: setModel });
     return () => {
       view.current?.dispose();
       view.current = null;
@@ -123,10 +125,43 @@ export function HeatmapPage({ scope }: { scope: Scope }): ReactElement {
             </span>
           </div>
           <p>{proxy ? `${proxy.meshes.length} meshes from the scene proxy` : proxy === null ? 'This scene registered no proxy: voxels only.' : 'Loading the scene…'}</p>
+          <ModelNote state={model} />
           <p className="hint">Drag to orbit, scroll to zoom; with the stage focused, arrow keys pan.</p>
         </aside>
       </div>
       {sphere && <ViewSpherePanel scene={scene} from={from} to={to} />}
     </div>
   );
+}
+
+/** What the legend says about the scene's glTF model (set under Scenes). */
+function ModelNote({ state }: { state: ModelState }): ReactElement | null {
+  switch (state.status) {
+    case 'none':
+      return null;
+    case 'loading':
+      return <p>Loading the model…</p>;
+    case 'loaded':
+      return <p>The model from {fileName(state.url)}, under the proxy boxes.</p>;
+    case 'failed': {
+      const blocked = blockedOnThisPage(state.url);
+      return (
+        <p role="alert">
+          The model at {state.url} could not be loaded
+          {blocked ? `: this page was opened before ${blocked} was registered; reload it` : ` (${state.message}); its server must allow this dashboard's origin (CORS)`}. The
+          proxy boxes stand in for it.
+        </p>
+      );
+    }
+  }
+}
+
+function fileName(url: string): string {
+  const path = url.split(/[?#]/)[0] ?? url;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(name) || url;
+  } catch {
+    return name || url;
+  }
 }

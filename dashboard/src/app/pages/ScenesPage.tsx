@@ -8,6 +8,7 @@ import { OPT_IN_CHANNELS } from '@vantage/sdk-core/schema';
 import type { Scope } from '../App.js';
 import { send } from '../api.js';
 import { EmptyState } from '../EmptyState.js';
+import { blockedOnThisPage } from '../model-origins.js';
 import type { SceneInfo } from '../types.js';
 
 /** The scenes page. */
@@ -37,13 +38,16 @@ function SceneForm({ info, canWrite, onSaved }: { info: SceneInfo; canWrite: boo
     event.preventDefault();
     setStatus('Saving…');
     try {
+      const model = modelUrl.trim() === '' ? null : modelUrl.trim();
       await send('PUT', `/api/v1/scenes/${encodeURIComponent(info.scene)}`, {
         capture,
         sampling: Object.fromEntries(Object.entries(sampling).map(([k, v]) => [k, Number(v)])),
-        modelUrl: modelUrl.trim() === '' ? null : modelUrl.trim(),
+        modelUrl: model,
         voxelSizeMm: voxel.trim() === '' ? null : Number(voxel),
       });
-      setStatus('Saved.');
+      // This page's Content-Security-Policy allows the model origins known when it loaded.
+      const blocked = model === null ? null : blockedOnThisPage(model);
+      setStatus(blocked ? `Saved. Reload the dashboard to load the model from ${blocked}.` : 'Saved.');
       onSaved();
     } catch (error) {
       setStatus(`Not saved: ${error instanceof Error ? error.message : String(error)}`);
@@ -97,8 +101,16 @@ function SceneForm({ info, canWrite, onSaved }: { info: SceneInfo; canWrite: boo
         </tbody>
       </table>
       <div className="fields">
-        <label htmlFor={id('model')}>Model URL (glTF)</label>
-        <input id={id('model')} type="url" placeholder="https://…/model.glb" value={modelUrl} onChange={(e) => setModelUrl(e.target.value)} />
+        <label htmlFor={id('model')}>Model URL (glTF; https://… with CORS for this dashboard, or a /path on this collector)</label>
+        <input
+          id={id('model')}
+          type="text"
+          inputMode="url"
+          spellCheck={false}
+          placeholder="https://…/model.glb"
+          value={modelUrl}
+          onChange={(e) => setModelUrl(e.target.value)}
+        />
         <label htmlFor={id('voxel')}>Voxel size (mm; empty = from the bounds)</label>
         <input id={id('voxel')} type="number" min={1} max={100000} value={voxel} onChange={(e) => setVoxel(e.target.value)} />
       </div>

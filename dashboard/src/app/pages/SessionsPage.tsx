@@ -8,6 +8,7 @@ import type { Scope } from '../App.js';
 import { ApiError, getJson, query, request } from '../api.js';
 import { formatCount, formatMs, formatTime } from '../format.js';
 import { useApi } from '../hooks.js';
+import { blockedOnThisPage } from '../model-origins.js';
 import { windowRange } from '../time-window.js';
 import type { Proxy, SessionSummary } from '../types.js';
 import type { ReplayStream } from '@vantage/replay-viewer';
@@ -95,7 +96,7 @@ export function SessionsPage({ scope }: { scope: Scope }): ReactElement {
       </table>
       {list.data?.sessions.length === 0 && <p>No sessions match in this window.</p>}
       <Pager cursors={cursors} next={list.data?.nextCursor} onChange={setCursors} />
-      {open && <ReplayPanel session={open} scope={scope} onClose={() => setOpen(null)} />}
+      {open && <ReplayPanel key={open.id} session={open} scope={scope} onClose={() => setOpen(null)} />}
     </div>
   );
 }
@@ -127,6 +128,7 @@ function ReplayPanel({ session, scope, onClose }: { session: SessionSummary; sco
     };
   }, [session.id, session.scene]);
   const modelUrl = scope.scenes.find((s) => s.scene === session.scene)?.modelUrl ?? null;
+  const [problem, setProblem] = useState('');
 
   return (
     <section className="card replay" aria-label={`Replay of session ${session.id}`}>
@@ -147,10 +149,22 @@ function ReplayPanel({ session, scope, onClose }: { session: SessionSummary; sco
       ) : (
         <div className="replay-stage">
           <Suspense fallback={<p>Loading the viewer…</p>}>
-            <Replay stream={loaded.stream} scene={{ modelUrl, proxy: loaded.proxy }} />
+            <Replay stream={loaded.stream} scene={{ modelUrl, proxy: loaded.proxy }} onError={(error) => setProblem(replayProblem(error, modelUrl))} />
           </Suspense>
+          {problem && (
+            <p role="alert" className="notice">
+              {problem}
+            </p>
+          )}
         </div>
       )}
     </section>
   );
+}
+
+/** What the page says when the replay reports a problem: why a model on another origin was blocked, else the viewer's message. */
+function replayProblem(error: Error, modelUrl: string | null): string {
+  const blocked = modelUrl === null ? null : blockedOnThisPage(modelUrl);
+  if (blocked && error.message.includes(modelUrl ?? '')) return `The model could not be loaded: this page was opened before ${blocked} was registered; reload it. The proxy boxes stand in for it.`;
+  return error.message.replace(/^Vantage: /, '');
 }
