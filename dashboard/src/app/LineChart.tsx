@@ -13,10 +13,13 @@ export interface Line {
   colour: string;
 }
 
+/** Tick steps of a count axis: 1, 2, 5, 10, 20, 50, … (never a fraction of a session). */
+const COUNT_STEPS = Array.from({ length: 30 }, (_, i) => [1, 2, 5][i % 3]! * 10 ** Math.floor(i / 3));
+
 /**
  * A chart of `lines` over `times` (epoch ms), the x axis spanning `range` (epoch ms). `fill`
- * shades under each line (counts); percentiles of one metric lie on top of each other, and
- * their shades would only muddy each other.
+ * shades under each line and marks counts (a y axis from zero in whole steps); percentiles of
+ * one metric lie on top of each other, and their shades would only muddy each other.
  */
 export function LineChart({ title, times, lines, range, height = 220, fill = true }: { title: string; times: number[]; lines: Line[]; range: [number, number]; height?: number; fill?: boolean }): ReactElement {
   const box = useRef<HTMLDivElement | null>(null);
@@ -29,8 +32,12 @@ export function LineChart({ title, times, lines, range, height = 220, fill = tru
         width: Math.max(200, element.clientWidth),
         height,
         series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.colour, width: 2, ...(fill ? { fill: `${l.colour}22` } : {}), points: { show: times.length < 40 } }))],
-        axes: [{}, { size: 72 }],
-        scales: { x: { time: true, range: () => [range[0] / 1000, range[1] / 1000] } },
+        // Counts start at zero and step by whole numbers; other metrics fit their values.
+        axes: [{}, fill ? { size: 72, incrs: COUNT_STEPS } : { size: 72 }],
+        scales: {
+          x: { time: true, range: () => [range[0] / 1000, range[1] / 1000] },
+          ...(fill ? { y: { range: (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, Math.max(1, max) * 1.1] } } : {}),
+        },
       },
       data,
       element,

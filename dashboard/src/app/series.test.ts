@@ -20,4 +20,13 @@ describe('filledSeries', () => {
     expect(times).toEqual([day0, day0 + D, day0 + 2 * D, day0 + 3 * D]);
     expect(values).toEqual([0, 7, 0, 2]);
   });
+
+  it('keeps a null the series answers as a gap, and zero where it has no point', () => {
+    const points = [
+      { start: new Date(day0).toISOString(), visitors: null },
+      { start: new Date(day0 + 2 * D).toISOString(), visitors: 3 },
+    ];
+    const { values } = filledSeries(points, { from: day0, to: day0 + 3 * D, interval: 'day' }, (p) => p.visitors);
+    expect(values).toEqual([null, 0, 3]);
+  });
 });

@@ -17,13 +17,14 @@ export function intervalStarts(from: number, to: number, interval: 'hour' | 'day
 
 /**
  * `pick(point)` for each interval of the window (0 where there is no point), with the
- * intervals' starts: ready for {@link LineChart}.
+ * intervals' starts: ready for {@link LineChart}. A `null` pick (a value the collector does not
+ * know for that interval) stays `null`: a gap in the line.
  */
-export function filledSeries<P extends { start: string }>(
+export function filledSeries<P extends { start: string }, V extends number | null = number>(
   points: readonly P[],
   window: { from: number; to: number; interval: 'hour' | 'day' },
-  pick: (point: P) => number,
-): { times: number[]; values: number[] } {
+  pick: (point: P) => V,
+): { times: number[]; values: Array<V | 0> } {
   const byStart = new Map(points.map((p) => [Date.parse(p.start), p] as const));
   const times = intervalStarts(window.from, window.to, window.interval);
   return { times, values: times.map((t) => { const p = byStart.get(t); return p ? pick(p) : 0; }) };

@@ -10,6 +10,7 @@ import { EmptyState } from '../EmptyState.js';
 import { formatCount, formatDecimal, formatMs } from '../format.js';
 import { useApi } from '../hooks.js';
 import { LineChart, type Line } from '../LineChart.js';
+import { filledSeries } from '../series.js';
 import { windowRange } from '../time-window.js';
 import type { Activity, ErrorRow, MeshAttention, PerformanceAnswer } from '../types.js';
 import { Tile } from '../Tile.js';
@@ -24,15 +25,17 @@ export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
   const errors = useApi<{ errors: ErrorRow[] }>(`/api/v1/errors${query({ ...q, limit: 5 })}`);
 
   const chart = useMemo(() => {
+    // Every interval of the window, zero where nothing happened (the API answers only busy ones).
     const series = activity.data?.series ?? [];
-    const times = series.map((s) => Date.parse(s.start));
+    const window = { from, to, interval };
+    const sessions = filledSeries(series, window, (s) => s.sessions);
     const lines: Line[] = [
-      { label: 'Sessions', values: series.map((s) => s.sessions), colour: '#2563eb' },
-      { label: 'Visitors', values: series.map((s) => s.visitors), colour: '#16a34a' },
+      { label: 'Sessions', values: sessions.values, colour: '#2563eb' },
+      { label: 'Visitors', values: filledSeries(series, window, (s) => s.visitors).values, colour: '#16a34a' },
     ];
-    const events: Line[] = [{ label: 'Events', values: series.map((s) => s.events), colour: '#9333ea' }];
-    return { times, lines, events };
-  }, [activity.data]);
+    const events: Line[] = [{ label: 'Events', values: filledSeries(series, window, (s) => s.events).values, colour: '#9333ea' }];
+    return { times: sessions.times, lines, events };
+  }, [activity.data, from, to, interval]);
 
   const problem = activity.error ?? meshes.error ?? perf.error ?? errors.error;
   if (problem) return <p role="alert">Could not load the overview: {problem.message}</p>;
