@@ -88,7 +88,7 @@ describe('the app page', () => {
 
   it('renders the landing content into the root and names the model origins in a meta tag', () => {
     const html = renderAppPage(index, { endpoint: 'http://127.0.0.1:7315', modelOrigins: ['https://cdn.example', 'http://127.0.0.1:8080'] });
-    expect(html).toContain(`<meta name="${MODEL_ORIGINS_META}" content="https://cdn.example http://127.0.0.1:8080">\n</head>`);
+    expect(html).toContain(`<meta name="${MODEL_ORIGINS_META}" content="https://cdn.example http://127.0.0.1:8080">\n  <link rel="icon" href="/favicon.svg" type="image/svg+xml">\n</head>`);
     expect(html).toMatch(/<div id="root"><main class="landing">/);
     expect(renderAppPage(index, { endpoint: 'http://x' })).toContain(`<meta name="${MODEL_ORIGINS_META}" content="">`);
   });

@@ -5,6 +5,9 @@
  */
 import { escapeHtml, jsString } from './escape.js';
 
+/** The collector's icon (`GET /favicon.svg`). */
+const ICON_LINK = '<link rel="icon" href="/favicon.svg" type="image/svg+xml">';
+
 /** What the landing page shows. */
 export interface LandingPageOptions {
   /**
@@ -85,6 +88,7 @@ export function renderLandingPage(options: LandingPageOptions): string {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta name="robots" content="noindex">
+  ${ICON_LINK}
   <title>${projectName ? `Vantage — ${escapeHtml(projectName)}` : 'Vantage'}</title>
   <style>
     body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; padding: 0 1rem; color: #1d2330; }
@@ -125,6 +129,6 @@ export function renderAppPage(indexHtml: string, options: AppPageOptions): strin
   if (!indexHtml.includes('</head>')) throw new Error('Vantage: the dashboard index.html has no </head>');
   const meta = `<meta name="${MODEL_ORIGINS_META}" content="${escapeHtml((options.modelOrigins ?? []).join(' '))}">`;
   return indexHtml
-    .replace('</head>', () => `  ${meta}\n</head>`)
+    .replace('</head>', () => `  ${meta}\n  ${ICON_LINK}\n</head>`)
     .replace(root, () => `<div id="root">${renderLandingMain(options)}</div>`);
 }

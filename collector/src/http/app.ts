@@ -32,6 +32,7 @@ import { collect } from './routes/collect.js';
 import { demoAsset, demoPage } from './routes/demo.js';
 import { getDlqEntry, listDlq, replayDlq } from './routes/dlq.js';
 import { forget } from './routes/forget.js';
+import { favicon } from './routes/favicon.js';
 import { healthz, readyz } from './routes/health.js';
 import { dashboardAsset } from './routes/dashboard.js';
 import { landing } from './routes/landing.js';
@@ -68,6 +69,8 @@ export function createRouter(deps: AppDeps): Router {
   router.get('/', landing(deps));
   router.get('/assets/:file', dashboardAsset(deps));
   router.get('/healthz', healthz);
+  router.get('/favicon.svg', favicon);
+  router.get('/favicon.ico', favicon);
   router.get('/readyz', readyz(deps));
   router.get('/demo', demoPage(deps));
   router.get('/demo/assets/:file', demoAsset(deps));

@@ -99,7 +99,8 @@ export async function servePages(options: PageServerOptions): Promise<PageServer
     if (page !== undefined) return send(200, TYPES['.html'] as string, page);
     const file = options.files?.[path];
     if (file !== undefined) return send(200, TYPES[extname(file)] ?? 'application/octet-stream', await readFile(file));
-    if (path === '/favicon.ico') return send(204, 'text/plain', '');
+    // Browsers ask for an icon by habit, and pages served by the collector link its /favicon.svg.
+    if (path === '/favicon.ico' || path === '/favicon.svg') return send(204, 'text/plain', '');
     send(404, 'text/plain', 'not found');
   }
 

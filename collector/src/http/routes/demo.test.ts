@@ -14,6 +14,7 @@ import { rawRequest } from '../../testing/raw-http.js';
 import { createTestDatabase, DRIVERS, startTestCollector, useTestStore, type TestCollector } from '../../testing/harness.js';
 import { ensureDemoProject } from '../../server.js';
 import { createProject, revokeKey, type CreatedKey } from '../../tenants/projects.js';
+import { FAVICON_SVG } from './favicon.js';
 
 const page = (endpoint: string, publishableKey: string | undefined) =>
   renderDemoPage({ endpoint, publishableKey, sceneId: DEMO_SCENE_ID, assetBase: '/demo/assets', modelUrl: '/demo/assets/GlamVelvetSofa.glb' });
@@ -51,6 +52,17 @@ describe.each(DRIVERS)('the demo served on the %s store', (driver) => {
       const host = `localhost:${new URL(c.url).port}`;
       const viaLocalhost = await rawRequest(c.url, 'GET', '/demo', { Host: host });
       expect(viaLocalhost.body.toString()).toBe(page(`http://${host}`, pk.token));
+    });
+
+    it('links the collector\'s icon, which /favicon.svg and /favicon.ico serve (no 404 in the console)', async () => {
+      expect(await (await fetch(`${c.url}/demo`)).text()).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+      expect(await (await fetch(`${c.url}/`)).text()).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+      for (const path of ['/favicon.svg', '/favicon.ico']) {
+        const icon = await fetch(`${c.url}${path}`);
+        expect(icon.status, path).toBe(200);
+        expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+        expect(await icon.text()).toBe(FAVICON_SVG);
+      }
     });
 
     it('serves the bundle, its source map and the sofa with their content types, streamed and cached 5 minutes', async () => {

@@ -47,7 +47,7 @@ export function landing(deps: AppDeps) {
       ctx.body = renderAppPage(index, { endpoint, modelOrigins });
       return;
     }
-    ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'");
     ctx.body = renderLandingPage({ endpoint });
   };
 }
