@@ -99,6 +99,10 @@ describe('the dashboard', () => {
     await page.locator('.chart canvas').first().waitFor(POLL);
     await expect.poll(() => page.locator('table tbody tr').count()).toBeGreaterThan(0);
     await expect(page.getByRole('cell', { name: 'GlamVelvetSofa_fabric' }).count()).resolves.toBeGreaterThan(0);
+    // Hovers and visible time are on here (opt-in channels switched on): numbers, not "—".
+    const topMeshes = page.locator('section', { has: page.getByRole('heading', { name: 'Top meshes' }) });
+    expect(await topMeshes.getByRole('cell', { name: '—', exact: true }).count()).toBe(0);
+    expect(await topMeshes.getByText('none in this window').count()).toBe(0);
     // The time window and scene pickers re-query.
     await page.getByLabel('Time window', { exact: true }).selectOption('24h');
     await page.getByLabel('Scene', { exact: true }).selectOption(SCENES[0]);

@@ -46,6 +46,9 @@ export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
   // One row per mesh, even when the answer repeats one (rows of several scenes or pages).
   const topMeshes = [...new Map((meshes.data?.meshes ?? []).map((m) => [m.mesh, m] as const)).values()];
   const errorCount = (errors.data?.errors ?? []).reduce((sum, e) => sum + e.count, 0);
+  // A column of zeros from an opt-in channel that is off says "—", not "0".
+  const noHovers = topMeshes.every((m) => m.hovers === 0);
+  const noVisibility = topMeshes.every((m) => m.visibleMs === 0);
 
   return (
     <div className="page">
@@ -85,12 +88,18 @@ export function OverviewPage({ scope }: { scope: Scope }): ReactElement {
                 <tr key={m.mesh}>
                   <td>{m.mesh}</td>
                   <td className="num">{formatCount(m.clicks)}</td>
-                  <td className="num">{formatCount(m.hovers)}</td>
-                  <td className="num">{formatMs(m.visibleMs)}</td>
+                  <td className="num">{noHovers ? '—' : formatCount(m.hovers)}</td>
+                  <td className="num">{noVisibility ? '—' : formatMs(m.visibleMs)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {topMeshes.length > 0 && (noHovers || noVisibility) && (
+            <p className="hint">
+              — none in this window: hovers and visible time come from the opt-in <code>hover_dwell</code> and <code>mesh_visibility</code> channels;
+              switch them on under <a href="#/scenes">Scenes</a>.
+            </p>
+          )}
         </section>
         <section className="card">
           <h2>Errors</h2>
