@@ -51,9 +51,9 @@ export type ModelState =
 export interface HeatmapView {
   readonly renderer: WebGLRenderer;
   /**
-   * Draw `content`. The camera is framed on the first content and again when the proxy or the
-   * model changes, not when only the voxels or the tint change (the operator's orbit stays). The
-   * model is loaded once per URL and kept while the URL stays the same.
+   * Draw `content`. The camera is framed on the first content, and again when the proxy or the
+   * model changes or the voxels reach outside the framed box; a new tint, or voxels within it,
+   * keep the operator's orbit. The model is loaded once per URL and kept while the URL stays.
    */
   show(content: HeatmapContent): void;
   dispose(): void;
@@ -91,7 +91,8 @@ export function createHeatmapView(container: HTMLElement, options: HeatmapViewOp
   let model = new Group();
   scene.add(model);
   let modelUrl: string | null = null;
-  let framedOn: { proxy: Proxy | null; modelUrl: string | null } | null = null;
+  /** What the camera was last framed on: the proxy, the model URL and the box it had to show. */
+  let framedOn: { proxy: Proxy | null; modelUrl: string | null; box: Box3 } | null = null;
   let disposed = false;
 
   function setModelState(state: ModelState) {
@@ -116,7 +117,10 @@ export function createHeatmapView(container: HTMLElement, options: HeatmapViewOp
         if (disposed || group !== model) return disposeTree(gltf.scene);
         group.add(gltf.scene);
         // Without a proxy, the first framing saw only voxels: take the model in.
-        if (framedOn?.proxy === null) frame(new Box3().setFromObject(group).union(new Box3().setFromObject(content)));
+        if (framedOn?.proxy === null) {
+          framedOn.box = new Box3().setFromObject(group).union(new Box3().setFromObject(content));
+          frame(framedOn.box.clone());
+        }
         setModelState({ status: 'loaded', url });
       },
       undefined,
@@ -148,7 +152,11 @@ export function createHeatmapView(container: HTMLElement, options: HeatmapViewOp
     scene.add(content);
   }
 
+  // How many times the view drew new content and was framed, for tests: a tint change must not move the camera.
+  let shows = 0;
+  let framings = 0;
   function frame(box: Box3) {
+    container.dataset.framings = String(++framings);
     if (box.isEmpty()) box.set(new Vector3(-1, -1, -1), new Vector3(1, 1, 1));
     const centre = box.getCenter(new Vector3());
     const size = Math.max(0.2, box.getSize(new Vector3()).length());
@@ -163,6 +171,7 @@ export function createHeatmapView(container: HTMLElement, options: HeatmapViewOp
   return {
     renderer,
     show(next) {
+      container.dataset.shows = String(++shows);
       clear();
       const bounds = new Box3();
       const maxAttention = Math.max(0, ...next.attention.values());
@@ -197,10 +206,12 @@ export function createHeatmapView(container: HTMLElement, options: HeatmapViewOp
         if (cubes.boundingBox) bounds.union(cubes.boundingBox);
       }
       loadModel(next.modelUrl);
-      if (framedOn === null || framedOn.proxy !== next.proxy || framedOn.modelUrl !== next.modelUrl) {
-        if (bounds.isEmpty() && model.children.length > 0) bounds.setFromObject(model);
+      if (bounds.isEmpty() && model.children.length > 0) bounds.setFromObject(model);
+      // A new scene, or voxels outside what the camera was framed on (camera positions lie
+      // around the object): frame again. A new tint, or voxels within the view, keep the orbit.
+      if (framedOn === null || framedOn.proxy !== next.proxy || framedOn.modelUrl !== next.modelUrl || !framedOn.box.containsBox(bounds)) {
+        framedOn = { proxy: next.proxy, modelUrl: next.modelUrl, box: bounds.clone() };
         frame(bounds);
-        framedOn = { proxy: next.proxy, modelUrl: next.modelUrl };
       }
     },
     dispose() {

@@ -120,7 +120,16 @@ describe('the dashboard', () => {
     const stage = page.getByTestId('heatmap-stage');
     await expect.poll(async () => Number(await stage.getAttribute('data-voxels')), POLL).toBeGreaterThan(0);
     await expect.poll(() => page.locator('.legend').textContent(), POLL).toContain('3 meshes from the scene proxy');
+    // A new tint keeps the operator's view; camera positions (around the sofa) frame it again.
+    const framings = async () => Number(await stage.getAttribute('data-framings'));
+    const framed = await framings();
+    const shown = Number(await stage.getAttribute('data-shows'));
+    expect(framed).toBeGreaterThan(0);
+    await page.getByLabel('Meshes coloured by').selectOption('clicks');
+    await expect.poll(async () => Number(await stage.getAttribute('data-shows')), POLL).toBeGreaterThan(shown);
+    expect(await framings()).toBe(framed);
     await page.getByRole('radio', { name: 'Camera positions' }).check();
+    await expect.poll(framings, POLL).toBe(framed + 1);
     await page.getByRole('radio', { name: 'Clicks' }).check();
     await expect.poll(async () => (await pixels(page, await stage.locator('canvas').screenshot())).ramp, POLL).toBeGreaterThan(0.002);
     await shoot(page, 'heatmap');
