@@ -210,6 +210,13 @@ describe.each(DRIVERS)('tenant isolation on the %s store', (driver) => {
     'GET /healthz': async (go) => {
       expect((await go({ method: 'GET', path: `/healthz?project_id=${B()}` })).status).toBe(200);
     },
+    'GET /favicon.svg': async (go) => {
+      // The product's icon: the same for everyone.
+      expect((await go({ method: 'GET', path: `/favicon.svg?project_id=${B()}` })).status).toBe(200);
+    },
+    'GET /favicon.ico': async (go) => {
+      expect((await go({ method: 'GET', path: `/favicon.ico?project_id=${B()}` })).status).toBe(200);
+    },
     'GET /readyz': async (go) => {
       expect((await go({ method: 'GET', path: `/readyz?project_id=${B()}` })).status).toBe(200);
     },
