@@ -185,17 +185,17 @@ describe('trackScene in the render loop', () => {
     await settle();
     expect(sent).toEqual([]);
     // Part of it in the scene while the load is still in flight: still none.
-    const part = new Mesh(new BoxGeometry(), new MeshBasicMaterial());
-    part.name = 'frame';
-    scene.add(part);
-    scene.updateMatrixWorld(true);
+    const addPart = (name: string) => {
+      const part = new Mesh(new BoxGeometry(), new MeshBasicMaterial());
+      part.name = name;
+      scene.add(part);
+      scene.updateMatrixWorld(true);
+    };
+    addPart('frame');
     await settle();
     expect(sent).toEqual([]);
     // The load ends and the rest arrives: one proxy, with every mesh.
-    const seat = new Mesh(new BoxGeometry(), new MeshBasicMaterial());
-    seat.name = 'seat';
-    scene.add(seat);
-    scene.updateMatrixWorld(true);
+    addPart('seat');
     manager.itemEnd('https://shop.example/sofa.glb');
     await settle();
     expect(sent).toHaveLength(1);
